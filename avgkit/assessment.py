@@ -1,0 +1,85 @@
+"""What one assessment of one collaboration holds: the record the store saves, the notebooks
+edit, the batch reports on. Plain data; the rules live in classifier and checklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from avgkit.classifier import Classification, classify, validate_facts
+
+# The agreement ids of knowledge/overeenkomsten.yaml.
+AgreementKind = Literal["geen", "verwerkersovereenkomst",
+                        "regeling-gezamenlijke-verantwoordelijkheid",
+                        "verwerkingsverantwoordelijkenovereenkomst"]
+Status = Literal["concept", "afgerond"]
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class AgreementInPlace(BaseModel):
+    """Which agreement the parties actually have, and, for a verwerkersovereenkomst, which of the
+    14 required points (overeenkomsten.yaml, vo-01..vo-14) it covers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AgreementKind | None = None  # None = not yet recorded
+    date: dt.date | None = None
+    reviewed: bool = False
+    points: dict[str, bool] = Field(default_factory=dict)
+
+
+class Action(BaseModel):
+    """A follow-up: what, who, when, and where it stands."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    what: str
+    owner: str = ""
+    due: dt.date | None = None
+    status: Literal["open", "bezig", "gereed"] = "open"
+    finding: str | None = None  # e.g. a measure id of the checklist
+
+
+class Assessment(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    id: str
+    corporation: str = ""  # the client (opdrachtgever)
+    contractor: str = ""  # the provider (opdrachtnemer)
+    description: str = ""
+    auditor: str = ""
+    created: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    answers: dict[str, Any] = Field(default_factory=dict)  # classifier facts, see FACT_KEYS
+    checklist: dict[str, Any] = Field(default_factory=dict)  # avgkit.checklist JSON form
+    agreement: AgreementInPlace = Field(default_factory=AgreementInPlace)
+    actions: list[Action] = Field(default_factory=list)
+    notes: str = ""
+    status: Status = "concept"
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError("an id is 1-64 letters, digits, '.', '_' or '-', starting with a "
+                             f"letter or digit; got {value!r}")
+        return value
+
+    @field_validator("answers")
+    @classmethod
+    def _valid_answers(cls, value: dict[str, Any]) -> dict[str, Any]:
+        validate_facts(value)
+        return {k: v for k, v in value.items() if v is not None}
+
+    def classification(self) -> Classification:
+        return classify(self.answers)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        return cls.model_validate(data)
