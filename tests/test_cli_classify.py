@@ -1,10 +1,8 @@
 """`avgkit classify` as a user runs it: through the installed console script."""
 
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,10 +10,9 @@ from avgkit.cli import main
 
 
 def run(*args):
-    exe = str(Path(sys.executable).with_name("avgkit"))
-    if not Path(exe).exists():
-        exe = shutil.which("avgkit")
-    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=60)
+    """Run `avgkit` in a fresh process (python -m avgkit is the console script's entry point)."""
+    return subprocess.run([sys.executable, "-m", "avgkit", *args], capture_output=True,
+                          text=True, timeout=60)
 
 
 def test_console_script_form_three_in_dutch():

@@ -1,0 +1,5 @@
+import sys
+
+from avgkit.cli import main
+
+sys.exit(main())
