@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from avgkit.knowledge.schema import (
     Begrippen,
+    Interface,
     Overeenkomsten,
     Regels,
     Samenwerkingsvormen,
@@ -34,6 +35,7 @@ SCHEMAS: dict[str, type] = {
     "overeenkomsten": Overeenkomsten,
     "vragen": Vragen,
     "regels": Regels,
+    "interface": Interface,
 }
 
 

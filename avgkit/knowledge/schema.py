@@ -203,3 +203,17 @@ class Regels(Strict):
     rules: Annotated[list[Rule], Field(min_length=1)]
     variant_rules: dict[str, VariantRule]
     open_questions: dict[str, BiText]
+
+
+class InterfaceRemark(Bilingual):
+    severity: Literal["hoog", "midden", "info"]
+    citations: Citations
+
+
+class Interface(Strict):
+    """Texts of the notebooks and reports that are ours, not the source's (interface.yaml)."""
+
+    file: Literal["interface"]
+    note: BiText
+    labels: dict[str, BiText]
+    remarks: dict[str, InterfaceRemark]

@@ -1,0 +1,287 @@
+"""The collaboration view: the classifier's questions one at a time, a live outcome panel, the
+agreement in place with the review of the 14 points, notes and status. Thin: the questions come
+from vragen.yaml, the order from avgkit.walkthrough, the outcome from avgkit.classify, the texts
+from avgkit.presentation; every change is saved through the Session at once."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from avgkit import walkthrough
+from avgkit.html import fragment
+from avgkit.knowledge import load_knowledge
+from avgkit.presentation import Labels, agreement_view, collaboration_view
+from avgkit.widgets.common import ErrorLog, Session
+
+FULL = w.Layout(width="100%")
+AGREEMENT_KINDS = (None, "geen", "verwerkersovereenkomst",
+                   "regeling-gezamenlijke-verantwoordelijkheid",
+                   "verwerkingsverantwoordelijkenovereenkomst")
+
+
+def _cites(citations) -> str:
+    return (f' <span class="cite">{html.escape("; ".join(citations))}</span>'
+            if citations else "")
+
+
+class CollaborationView:
+    def __init__(self, session: Session, lang: str, errors: ErrorLog):
+        self.session, self.lang, self.errors = session, lang, errors
+        self.kb = load_knowledge()
+        self.t = Labels(lang, self.kb)
+        self._syncing = False
+        self._step_keys: list[str] = []
+        answers = session.assessment.answers
+        keys = walkthrough.question_keys(answers, self.kb)
+        # resume at the first open question, or the first one when all are answered
+        self.current = next((k for k in keys if answers.get(k) is None), keys[0])
+
+        self.inputs: dict[str, w.ValueWidget] = {}
+        self.pages: dict[str, w.VBox] = {}
+        for question in self.kb.vragen.questions:
+            self.inputs[question.key] = self._input_for(question)
+            self.pages[question.key] = self._page_for(question)
+        self.stack = w.Stack(list(self.pages.values()), layout=FULL)
+
+        self.step_title = w.HTML()
+        self.progress_text = w.HTML()
+        self.progress_bar = w.IntProgress(min=0, layout=w.Layout(width="100%", height="10px"))
+        self.step_buttons = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.back = w.Button(description=self.t["back"], icon="arrow-left")
+        self.skip = w.Button(description=self.t["skip"], icon="forward",
+                             tooltip=self.t["skip_help"])
+        self.clear = w.Button(description=self.t["clear_answer"], icon="eraser")
+        self.next = w.Button(description=self.t["next"], icon="arrow-right",
+                             button_style="primary")
+        self.back.on_click(errors.guard(lambda _b: self.go(-1)))
+        self.skip.on_click(errors.guard(lambda _b: self.go(+1)))
+        self.next.on_click(errors.guard(lambda _b: self.go(+1)))
+        self.clear.on_click(errors.guard(lambda _b: self._clear_current()))
+        questions = w.VBox([
+            self.step_title, self.progress_text, self.progress_bar, self.step_buttons,
+            self.stack, w.HBox([self.back, self.skip, self.clear, self.next],
+                               layout=w.Layout(flex_flow="row wrap"))])
+
+        self._build_agreement()
+        self.notes = w.Textarea(value=session.assessment.notes, continuous_update=False,
+                                placeholder=self.t["notes_placeholder"],
+                                layout=w.Layout(width="100%", height="10em"))
+        self.status = w.ToggleButtons(
+            options=[(self.t["status_concept"], "concept"),
+                     (self.t["status_afgerond"], "afgerond")],
+            value=session.assessment.status)
+        self.notes.observe(errors.guard(lambda c: self._save({"notes": c["new"]})), "value")
+        self.status.observe(errors.guard(lambda c: self._save({"status": c["new"]})), "value")
+        notes = w.VBox([w.HTML(f"<b>{html.escape(self.t['notes'])}</b>"), self.notes,
+                        w.HTML(f"<b>{html.escape(self.t['status'])}</b>"), self.status])
+
+        self.tabs = w.Tab(children=[questions, self.agreement_box, notes],
+                          titles=(self.t["tab_questions"], self.t["tab_agreement"],
+                                  self.t["tab_notes"]))
+
+        self.summary = w.HTML()
+        self.details = w.Accordion()
+        outcome = w.VBox([w.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.t['outcome'])}"
+                                 "</h3>"), self.summary, self.details],
+                         layout=w.Layout(flex="1 1 420px", min_width="320px",
+                                         padding="0 0 0 12px"))
+        self.header = w.HTML()
+        self.widget = w.VBox([
+            self.header,
+            w.HBox([w.Box([self.tabs], layout=w.Layout(flex="1 1 480px", min_width="320px")),
+                    outcome], layout=w.Layout(flex_flow="row wrap", width="100%"))],
+            layout=FULL)
+        session.on_reload.append(errors.guard(self.sync))
+        self.sync()
+
+    # building ------------------------------------------------------------------------------
+    def _input_for(self, question) -> w.ValueWidget:
+        value = self.session.assessment.answers.get(question.key)
+        if question.kind == "choice":
+            widget = w.RadioButtons(
+                options=[(o.text.get(self.lang), o.value) for o in question.options],
+                value=value, layout=FULL)
+        else:
+            widget = w.ToggleButtons(
+                options=[(self.kb.vragen.answers["true"].get(self.lang), True),
+                         (self.kb.vragen.answers["false"].get(self.lang), False)],
+                value=value)
+        widget.add_class(f"avgkit-q-{question.key}")
+        widget.observe(self.errors.guard(
+            lambda change, key=question.key: self._answered(key, change["new"])), "value")
+        return widget
+
+    def _page_for(self, question) -> w.VBox:
+        help_html = (f'<div class="avgkit"><div class="help"><b>{html.escape(self.t["help"])}'
+                     f':</b> {html.escape(question.help.get(self.lang))}'
+                     f'{_cites(question.citations)}</div></div>')
+        variant = (f' <span class="muted">({html.escape(self.t["variant"])} '
+                   f'{html.escape(question.variant)})</span>' if question.variant else "")
+        return w.VBox([
+            w.HTML(f'<div class="avgkit"><div class="question">'
+                   f'{html.escape(question.text.get(self.lang))}{variant}</div></div>'),
+            self.inputs[question.key], w.HTML(help_html)], layout=FULL)
+
+    def _build_agreement(self) -> None:
+        t = self.t
+        a = self.session.assessment.agreement
+        self.agreement_kind = w.Dropdown(
+            options=[(t[f"agreement_kind_{(k or 'unknown').replace('-', '_')}"], k)
+                     for k in AGREEMENT_KINDS],
+            value=a.kind, description=t["agreement_in_place"],
+            style={"description_width": "14em"}, layout=w.Layout(width="100%"))
+        self.agreement_date = w.DatePicker(value=a.date, description=t["agreement_date"],
+                                           style={"description_width": "14em"})
+        self.agreement_reviewed = w.Checkbox(value=a.reviewed,
+                                             description=t["agreement_reviewed_long"],
+                                             indent=False, layout=w.Layout(width="auto"))
+        contents = self.kb.overeenkomsten.verwerkersovereenkomst_contents
+        self.point_boxes: dict[str, w.Checkbox] = {}
+        rows = []
+        for p in contents.points:
+            box = w.Checkbox(value=bool(a.points.get(p.id)), indent=False,
+                             layout=w.Layout(width="28px", flex="0 0 28px"))
+            box.observe(self.errors.guard(
+                lambda c, pid=p.id: self._save({f"agreement.points.{pid}": c["new"]})), "value")
+            self.point_boxes[p.id] = box
+            optional = (f' <span class="muted">({html.escape(t["vo_optional"])})</span>'
+                        if p.optional else "")
+            rows.append(w.HBox([box, w.HTML(
+                f'<div class="avgkit">{p.number}. {html.escape(p.text.get(self.lang))}'
+                f'{optional}{_cites(p.citations)}</div>', layout=w.Layout(flex="1 1 auto"))],
+                layout=w.Layout(align_items="flex-start")))
+        intro = (f'<div class="avgkit"><h3>{html.escape(t["vo_review"])}</h3>'
+                 f'<p class="muted small">{html.escape(contents.intro.get(self.lang))}'
+                 f'{_cites(contents.citations)}</p><p class="muted small"><i>'
+                 f'{html.escape(t["our_note"])}:</i> '
+                 f'{html.escape(contents.optional_note.get(self.lang))}</p></div>')
+        self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro), *rows])
+        self.agreement_remarks = w.HTML()
+        self.agreement_kind.observe(self.errors.guard(
+            lambda c: self._save({"agreement.kind": c["new"]})), "value")
+        self.agreement_date.observe(self.errors.guard(
+            lambda c: self._save({"agreement.date": c["new"].isoformat() if c["new"] else None})),
+            "value")
+        self.agreement_reviewed.observe(self.errors.guard(
+            lambda c: self._save({"agreement.reviewed": c["new"]})), "value")
+        self.agreement_box = w.VBox([self.agreement_kind, self.agreement_date,
+                                     self.agreement_remarks, self.points_box])
+
+    # behaviour -----------------------------------------------------------------------------
+    def _save(self, changes: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        self.session.save(changes)
+        self.refresh()
+
+    def _answered(self, key: str, value: Any) -> None:
+        self._save({f"answers.{key}": value})
+
+    def _clear_current(self) -> None:
+        self.inputs[self.current].value = None  # the observer saves the cleared answer
+
+    def go(self, step: int) -> None:
+        self.current = walkthrough.neighbour(self.session.assessment.answers, self.current, step,
+                                             self.kb)
+        self.refresh()
+
+    def jump(self, key: str) -> None:
+        self.current = key
+        self.refresh()
+
+    def sync(self) -> None:
+        """Set every input from the stored assessment (after opening or reloading)."""
+        a = self.session.assessment
+        self._syncing = True
+        try:
+            for key, widget in self.inputs.items():
+                widget.value = a.answers.get(key)
+            self.agreement_kind.value = a.agreement.kind
+            self.agreement_date.value = a.agreement.date
+            self.agreement_reviewed.value = a.agreement.reviewed
+            for pid, box in self.point_boxes.items():
+                box.value = bool(a.agreement.points.get(pid))
+            self.notes.value = a.notes
+            self.status.value = a.status
+        finally:
+            self._syncing = False
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw the walk and the outcome from the stored state."""
+        a = self.session.assessment
+        kb, t = self.kb, self.t
+        keys = walkthrough.question_keys(a.answers, kb)
+        if self.current not in keys:
+            self.current = walkthrough.neighbour(a.answers, self.current, 0, kb)
+        question = kb.question(self.current)
+        self.stack.selected_index = list(self.pages).index(self.current)
+        prog = walkthrough.progress(a.answers, self.current, kb)
+        self.step_title.value = (f'<div class="avgkit"><b>{html.escape(t["step"])}: '
+                                 f'{html.escape(t["step_" + question.step])}</b></div>')
+        self.progress_text.value = html.escape(t.format(
+            "progress", position=prog.position, total=prog.total, answered=prog.answered))
+        self.progress_bar.max = prog.total
+        self.progress_bar.value = prog.answered
+        self._draw_step_buttons(keys)
+        self.back.disabled = keys.index(self.current) == 0
+        last = keys.index(self.current) == len(keys) - 1
+        self.next.disabled = last or a.answers.get(self.current) is None
+        self.skip.disabled = last
+        self.clear.disabled = a.answers.get(self.current) is None
+
+        result = a.classification()
+        view = collaboration_view(result, self.lang, a, kb)
+        self.outcome = view
+        self.summary.value = (fragment("outcome_summary", view, t)
+                              + fragment("open_questions", view, t)
+                              + fragment("variants", view, t))
+        self._draw_details(view)
+        self.agreement_remarks.value = fragment("remarks",
+                                                agreement_view(a, result, self.lang, kb)["remarks"],
+                                                t)
+        self.points_box.layout.display = (
+            "" if self.agreement_kind.value == "verwerkersovereenkomst" else "none")
+        self.header.value = self._header_html()
+
+    def _draw_step_buttons(self, keys: list[str]) -> None:
+        answers = self.session.assessment.answers
+        if self._step_keys != keys:
+            buttons = []
+            for i, key in enumerate(keys, 1):
+                b = w.Button(description=str(i), layout=w.Layout(width="3.2em"),
+                             tooltip=self.kb.question(key).text.get(self.lang))
+                b.on_click(self.errors.guard(lambda _b, k=key: self.jump(k)))
+                buttons.append(b)
+            self.step_buttons.children = buttons
+            self._step_keys = list(keys)
+        for key, b in zip(keys, self.step_buttons.children, strict=True):
+            answered = answers.get(key) is not None
+            b.button_style = "info" if key == self.current else "success" if answered else ""
+            b.icon = "check" if answered and key != self.current else ""
+
+    def _draw_details(self, view: dict[str, Any]) -> None:
+        t = self.t
+        parts = [(t["argumentation"], fragment("argumentation", view, t))]
+        for group in view["obligations"]:
+            parts.append((t.format("obligations_of", party=group["party"], role=group["role"],
+                                   count=len(group["items"])),
+                          fragment("obligation_list", group, t)))
+        if len(self.details.children) != len(parts):
+            selected = self.details.selected_index
+            self.details.children = [w.HTML() for _ in parts]
+            self.details.selected_index = selected if selected is not None and \
+                selected < len(parts) else None
+        for child, (_title, body) in zip(self.details.children, parts, strict=True):
+            child.value = body
+        self.details.titles = tuple(title for title, _ in parts)
+
+    def _header_html(self) -> str:
+        a = self.session.assessment
+        desc = (f'<div class="muted">{html.escape(a.description)}</div>'
+                if a.description else "")
+        return (f'<div class="avgkit"><h2 style="margin-top:4px">{html.escape(a.id)} · '
+                f'{html.escape(a.corporation)} × {html.escape(a.contractor)}</h2>{desc}</div>')
