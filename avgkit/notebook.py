@@ -23,6 +23,7 @@ REPORT_SECTIONS = {"samenwerking": ("samenwerking", "beveiliging"),
                    "beveiliging": ("beveiliging",)}
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 MAX_QUERY = 2048
+MEASURES_ENV = "AVGKIT_MEASURES"  # path of an organisation's own measures (YAML)
 
 
 @dataclass
@@ -116,6 +117,7 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
     lang = params.lang or lang
     store_path = params.store or store_path
     path = resolve_store_path(store_path)
+    custom = os.environ.get(MEASURES_ENV) or None  # an organisation's own measures file
 
     from avgkit.store import Store
 
@@ -131,12 +133,13 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
             assessment = Store(path).get(assessment_id)
         except NotFoundError:
             raise LookupError(f"assessment {assessment_id!r} is not in the store {path}") from None
-        display(HTML(render_report(assessment, lang, REPORT_SECTIONS[kind], standalone=False)))
+        display(HTML(render_report(assessment, lang, REPORT_SECTIONS[kind], standalone=False,
+                                   custom=custom)))
         return None
 
     from avgkit.widgets import App
 
-    app = App(kind, Store(path), lang, assessment_id or None)
+    app = App(kind, Store(path), lang, assessment_id or None, custom=custom)
     if params.ignored:
         app.warn_ignored(params.ignored)
     display(app.widget)

@@ -201,3 +201,113 @@ def agreement_view(assessment: Assessment, result: Classification, lang: str = "
         "points_citations": list(contents.citations),
         "covered": len(review.points_covered), "required_missing": len(review.points_missing),
     }
+
+
+# --- the Bijlage 2 checklist ------------------------------------------------------------------
+
+VERDICT_CSS = {"voldoende": "voldoende", "aandacht nodig": "aandacht", "onvoldoende": "onvoldoende"}
+SCORE_KEYS = ("technisch", "organisatorisch", "overall")
+BAR_STATUSES = ("aanwezig", "gedeeltelijk", "afwezig", "nvt", "open")
+
+
+def pick(text: Mapping[str, str] | None, lang: str) -> str:
+    """One language of a {"nl": ..., "en": ...} text from the checklist's JSON; '' for None."""
+    return text[lang] if text else ""
+
+
+def _bar_class(score: float | None) -> str:
+    if score is None:
+        return ""
+    return "good" if score >= 0.8 else "mid" if score >= 0.5 else "low"
+
+
+def _rule_view(rule: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    return {"text": pick(rule.get("text"), lang), "ours": bool(rule.get("ours")),
+            "citations": list(rule.get("citations", [])),
+            "quotes": [{"text": q[lang], "source": q.get("source", "")}
+                       for q in rule.get("quotes", [])]}
+
+
+def profile_value_label(factor: Mapping[str, Any], value: Any, lang: str,
+                        t: Labels) -> str:
+    if value is None or value == "":
+        return t["not_filled_in"]
+    options = {o["value"]: pick(o["label"], lang) for o in factor.get("options", [])}
+    if factor["kind"] == "choice":
+        return options.get(value, str(value))
+    if factor["kind"] == "text":
+        code, sep, rest = str(value).partition(":")
+        if sep and code.strip() in options:
+            return f"{options[code.strip()]}: {rest.strip()}" if rest.strip() else \
+                options[code.strip()]
+        return options.get(str(value).strip(), str(value))
+    return str(value)
+
+
+def checklist_view(assessment: Assessment, lang: str = "nl",
+                   knowledge: Knowledge | None = None, custom: Any = None) -> dict[str, Any]:
+    """The checklist's result (avgkit.checklist.assess) in one language, ready for a template."""
+    from avgkit.checklist import assess, catalogue
+
+    kb = knowledge or load_knowledge()
+    t = Labels(lang, kb)
+    result = assess(assessment.checklist, assessment.actions, custom).to_dict()
+    cat = catalogue(custom)
+    factors = {f["key"]: f for f in cat["factors"]}
+    categories = {k: pick(v, lang) for k, v in cat["categories"].items()}
+    scores = []
+    for key in SCORE_KEYS:
+        s = result["scores"][key]
+        scores.append({
+            "key": key, "label": categories.get(key) or t["score_overall"],
+            "score": s["score"], "max_score": s["max_score"],
+            "pct": "–" if s["score"] is None else f"{round(s['score'] * 100)}%",
+            "cls": _bar_class(s["score"]), "counts": s,
+            "segments": [{"status": st, "label": pick(cat["statuses"][st]["label"], lang),
+                          "n": s[st], "width": 100 * s[st] / s["expected"] if s["expected"] else 0}
+                         for st in BAR_STATUSES]})
+    measures_by_cat: dict[str, list[dict[str, Any]]] = {}
+    for m in result["measures"]:
+        measures_by_cat.setdefault(m["category"], []).append({
+            "id": m["id"], "text": pick(m["text"], lang), "custom": m["custom"],
+            "expected": m["expected"], "expected_from": pick(
+                cat["levels"][m["expected_from"]]["label"], lang),
+            "status": m["status"], "status_label": pick(m["status_label"], lang),
+            "note": m["note"], "evidence": m["evidence"], "reason": m["reason"],
+            "answered_by": m["answered_by"], "answered_at": m["answered_at"],
+            "iso": ", ".join(i["control"] for i in m["iso27002"]),
+            "evidence_hint": pick(m["evidence_hint"], lang),
+            "remark": pick(m["remark"], lang), "citations": m["citations"]})
+    return {
+        "level": result["risk_level"], "level_label": pick(result["risk_level_label"], lang),
+        "provisional": result["risk_provisional"],
+        "rule": _rule_view(result["risk_rule"], lang),
+        "rules_fired": [{**_rule_view(r, lang), "changed": r["changed"],
+                         "level_after": pick(cat["levels"][r["level_after"]]["label"], lang)}
+                        for r in result["risk_rules_fired"]],
+        "profile": [{"key": k, "name": pick(f["name"], lang),
+                     "value": profile_value_label(f, result["risk_profile"].get(k), lang, t)}
+                    for k, f in factors.items()],
+        "verdict": result["verdict"], "verdict_label": pick(result["verdict_label"], lang),
+        "verdict_css": VERDICT_CSS.get(result["verdict"], ""),
+        "verdict_rule": _rule_view(result["verdict_rule"], lang),
+        "scores": scores,
+        "findings": [{"measure": f["measure"], "text": pick(f["text"], lang),
+                      "custom": f["custom"], "category": categories.get(f["category"], ""),
+                      "status": f["status"], "status_label": pick(
+                          cat["statuses"][f["status"]]["label"], lang),
+                      "severity": f["severity"], "severity_label": pick(f["severity_label"], lang),
+                      "severity_rule": pick(f["severity_rule"]["text"], lang),
+                      "ours": f["severity_rule"]["ours"], "note": f["note"],
+                      "evidence": f["evidence"], "actions": f["actions"]}
+                     for f in result["findings"]],
+        "open": [{"kind": o["kind"], "text": pick(o["text"], lang),
+                  "measure": pick(o.get("measure_text"), lang), "id": o["id"]}
+                 for o in result["open"]],
+        "categories": [{"key": k, "label": categories.get(k, k), "measures": v}
+                       for k, v in measures_by_cat.items()],
+        "notes": {"ours": pick(result["notes"]["ours"], lang),
+                  "iso": pick(result["notes"]["iso27002"], lang)},
+        "legend": [{"status": st, "label": pick(cat["statuses"][st]["label"], lang)}
+                   for st in BAR_STATUSES],
+    }

@@ -42,7 +42,9 @@ def checklist_started(assessment: Assessment) -> bool:
 
 
 def report_context(assessment: Assessment, lang: str = "nl",
-                   sections: Sequence[str] = SECTIONS) -> dict[str, Any]:
+                   sections: Sequence[str] = SECTIONS, custom: Any = None) -> dict[str, Any]:
+    """Everything the report template shows. `custom`: an organisation's own measures (a path
+    or what avgkit.checklist.load_measures takes), needed when the checklist answers them."""
     lang = check_lang(lang)
     sections = _check_sections(sections)
     kb = load_knowledge()
@@ -67,20 +69,20 @@ def report_context(assessment: Assessment, lang: str = "nl",
     if "beveiliging" in sections and checklist_started(assessment):
         from avgkit.presentation import checklist_view
 
-        context["checklist"] = checklist_view(assessment, lang, kb)
+        context["checklist"] = checklist_view(assessment, lang, kb, custom)
     return context
 
 
 def render_report(assessment: Assessment, lang: str = "nl", sections: Sequence[str] = SECTIONS,
-                  *, standalone: bool = True) -> str:
+                  *, standalone: bool = True, custom: Any = None) -> str:
     """The report as a full HTML page (standalone) or a fragment with its own <style>."""
     return render("report.html.j2", standalone=standalone,
-                  **report_context(assessment, lang, sections))
+                  **report_context(assessment, lang, sections, custom))
 
 
 def write_report(assessment: Assessment, path: str | Path, lang: str = "nl",
-                 sections: Sequence[str] = SECTIONS) -> Path:
+                 sections: Sequence[str] = SECTIONS, custom: Any = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(assessment, lang, sections), encoding="utf-8")
+    path.write_text(render_report(assessment, lang, sections, custom=custom), encoding="utf-8")
     return path

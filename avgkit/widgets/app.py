@@ -17,10 +17,11 @@ KINDS = ("samenwerking", "beveiliging")
 
 class App:
     def __init__(self, kind: str, store: Store, lang: str = "nl",
-                 assessment_id: str | None = None, who: str | None = None):
+                 assessment_id: str | None = None, who: str | None = None,
+                 custom: object = None):
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        self.kind, self.store, self.who = kind, store, who
+        self.kind, self.store, self.who, self.custom = kind, store, who, custom
         self.widget = w.VBox(layout=w.Layout(width="100%"))
         self.view = None
         self.session: Session | None = None
@@ -76,7 +77,7 @@ class App:
             self.view = CollaborationView(self.session, self.lang, self.errors)
         else:
             from avgkit.widgets.checklist import ChecklistView
-            self.view = ChecklistView(self.session, self.lang, self.errors)
+            self.view = ChecklistView(self.session, self.lang, self.errors, self.custom)
         self.body.children = [self.view.widget]
         self.list_button.layout.display = ""
         return True

@@ -1,0 +1,46 @@
+"""Notebook parameters and the Voilà query string: untrusted input, parsed safely."""
+
+import pytest
+
+from avgkit.notebook import parse_query, resolve_store_path
+
+
+def test_valid_query_is_taken(tmp_path):
+    store = tmp_path / "s.sqlite"
+    store.write_bytes(b"")
+    params = parse_query(f"?id=SW-001&lang=en&store={store}")
+    assert (params.assessment_id, params.lang, params.store) == ("SW-001", "en", str(store))
+    assert params.ignored == []
+
+
+@pytest.mark.parametrize(("query", "problem"), [
+    ("id=../../etc/passwd", "id:"),
+    ("id=%3Cscript%3E", "id:"),
+    ("lang=de", "lang:"),
+    ("store=/etc/passwd", "store:"),
+    ("store=/nonexistent/x.sqlite", "store: no such file"),
+    ("store=a%00.sqlite", "store:"),
+    ("evil=1", "evil: unknown parameter"),
+])
+def test_bad_values_are_ignored_and_named(query, problem):
+    params = parse_query(query)
+    assert params.assessment_id is None and params.lang is None and params.store is None
+    assert any(p.startswith(problem) for p in params.ignored), params.ignored
+
+
+def test_empty_and_oversized_queries():
+    assert parse_query("") == parse_query(None)
+    assert parse_query("id=" + "x" * 5000).ignored
+
+
+def test_store_path_resolution(tmp_path, monkeypatch):
+    monkeypatch.delenv("AVGKIT_STORE", raising=False)
+    assert resolve_store_path(str(tmp_path / "a.sqlite")) == tmp_path / "a.sqlite"
+    monkeypatch.setenv("AVGKIT_STORE", str(tmp_path / "env.sqlite"))
+    assert resolve_store_path("") == tmp_path / "env.sqlite"
+    # a notebook runs in notebooks/: the default store is the checkout's data/
+    monkeypatch.delenv("AVGKIT_STORE")
+    (tmp_path / "avgkit").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert resolve_store_path("") == tmp_path / "data" / "avgkit.sqlite"
