@@ -69,7 +69,8 @@ def test_form_three_gives_joint_controllers_and_is_saved(store):
     assert store.get("SW-001").answers == {"data_exchange": "client_system"}
     assert app.status.state == "saved"
     panel = text(view.summary.value)
-    assert panel.count("gezamenlijke verwerkingsverantwoordelijke") == 2
+    assert view.summary.value.count("role-joint_controller") == 2  # both parties
+    assert "gezamenlijke verwerkingsverantwoordelijke" in panel
     assert "Regeling gezamenlijke verantwoordelijkheid (verplicht)" in panel
     assert "art. 26 lid 1 AVG" in panel
     assert "Woonstichting &lt;Noord&gt;" in view.summary.value  # escaped

@@ -84,7 +84,10 @@ class App:
 
     def switch_language(self, lang: str) -> None:
         if lang != self.lang:
+            place = self.view.place() if self.view else None
             self._build(lang, self.session.id if self.session else None)
+            if self.view and place:
+                self.view.go_to(place)
 
     def warn_ignored(self, problems: list[str]) -> None:
         """Say which URL parameters were not taken (invalid id, unknown store file...)."""

@@ -16,10 +16,8 @@ from avgkit.checklist import catalogue
 from avgkit.html import fragment
 from avgkit.knowledge import load_knowledge
 from avgkit.presentation import Labels, checklist_view, pick
-from avgkit.widgets.common import ErrorLog, Session
+from avgkit.widgets.common import ErrorLog, Session, full
 
-FULL = w.Layout(width="100%")
-DESC = {"description_width": "12em"}
 STATUS_ORDER = ("aanwezig", "gedeeltelijk", "afwezig", "nvt")
 ACTION_STATUSES = ("open", "bezig", "gereed")
 
@@ -37,13 +35,13 @@ class MeasureRow:
         statuses = view.catalogue["statuses"]
         self.status = w.ToggleButtons(
             options=[(pick(statuses[s]["label"], lang), s) for s in STATUS_ORDER], value=None,
-            style={"button_width": "7.5em"})
+            style={"button_width": "9.5em"})
         self.status.add_class(f"avgkit-m-{self.id}")
-        self.note = w.Text(placeholder=t["measure_note"], continuous_update=False, layout=FULL)
+        self.note = w.Text(placeholder=t["measure_note"], continuous_update=False, layout=full())
         self.evidence = w.Text(placeholder=t["measure_evidence_placeholder"],
-                               continuous_update=False, layout=FULL)
+                               continuous_update=False, layout=full())
         self.reason = w.Text(placeholder=t["measure_reason_placeholder"],
-                             continuous_update=False, layout=FULL)
+                             continuous_update=False, layout=full())
         self.hint = w.HTML()
         own = (f' <span class="muted">({html.escape(t["own_measure"])})</span>'
                if measure["custom"] else "")
@@ -57,7 +55,7 @@ class MeasureRow:
         for widget in (self.status, self.note, self.evidence, self.reason):
             widget.observe(view.errors.guard(lambda _c: self.changed()), "value")
         self.widget = w.VBox([self.title, self.status,
-                              w.HBox([self.note, self.evidence], layout=FULL),
+                              w.HBox([self.note, self.evidence], layout=full()),
                               self.reason, self.hint],
                              layout=w.Layout(border_bottom="1px solid #e4e7eb",
                                              padding="6px 0", width="100%"))
@@ -105,9 +103,10 @@ class ActionRow:
         self.due = w.DatePicker(value=action.due, layout=w.Layout(flex="0 0 11em"))
         self.status = w.Dropdown(options=[(t[f"action_status_{s}"], s) for s in ACTION_STATUSES],
                                  value=action.status, layout=w.Layout(flex="0 0 8em"))
-        self.finding = w.Dropdown(options=view.finding_options(), value=action.finding
-                                  if action.finding in dict(view.finding_options()).values()
-                                  else None, layout=w.Layout(flex="1 1 10em"))
+        known = {value for _label, value in view.finding_options()}
+        self.finding = w.Dropdown(options=view.finding_options(),
+                                  value=action.finding if action.finding in known else "",
+                                  layout=w.Layout(flex="1 1 10em"))
         self.remove = w.Button(icon="trash", tooltip=t["action_remove"],
                                layout=w.Layout(width="3em"))
         for widget in (self.what, self.owner, self.due, self.status, self.finding):
@@ -119,7 +118,7 @@ class ActionRow:
     def action(self) -> dict[str, Any]:
         return Action(what=self.what.value.strip(), owner=self.owner.value.strip(),
                       due=self.due.value, status=self.status.value,
-                      finding=self.finding.value).model_dump(mode="json")
+                      finding=self.finding.value or None).model_dump(mode="json")
 
 
 class ChecklistView:
@@ -136,7 +135,7 @@ class ChecklistView:
         for factor in self.catalogue["factors"]:
             profile_rows.append(self._factor_row(factor))
         self.risk_html = w.HTML()
-        profile = w.VBox([*profile_rows, self.risk_html], layout=FULL)
+        profile = w.VBox([*profile_rows, self.risk_html], layout=full())
 
         # measures -------------------------------------------------------------------------
         self.rows: dict[str, MeasureRow] = {}
@@ -147,11 +146,11 @@ class ChecklistView:
             by_category.setdefault(m["category"], []).append(row.widget)
         self.categories = list(by_category)
         self.measure_groups = w.Accordion(
-            children=[w.VBox(rows, layout=FULL) for rows in by_category.values()],
+            children=[w.VBox(rows, layout=full()) for rows in by_category.values()],
             selected_index=0)
 
         # actions --------------------------------------------------------------------------
-        self.actions_box = w.VBox(layout=FULL)
+        self.actions_box = w.VBox(layout=full())
         self.new_what = w.Text(placeholder=t["action_what_placeholder"],
                                layout=w.Layout(flex="3 1 14em"))
         self.new_owner = w.Text(placeholder=t["action_owner"], layout=w.Layout(flex="1 1 8em"))
@@ -165,10 +164,11 @@ class ChecklistView:
         header = w.HTML('<div class="avgkit small muted">' + " · ".join(html.escape(t[k]) for k in (
             "action_what", "action_owner", "action_due", "action_status", "action_finding"))
             + "</div>")
-        actions = w.VBox([header, self.actions_box, w.HTML("<hr>"),
+        new_title = w.HTML(f'<div class="avgkit"><h3>{html.escape(t["action_new"])}</h3></div>')
+        actions = w.VBox([header, self.actions_box, new_title,
                           w.HBox([self.new_what, self.new_owner, self.new_due, self.new_finding,
                                   self.add_button], layout=w.Layout(flex_flow="row wrap")),
-                          self.action_message], layout=FULL)
+                          self.action_message], layout=full())
 
         self.tabs = w.Tab(children=[profile, self.measure_groups, actions],
                           titles=(t["risk_profile"], t["measures"], t["actions"]))
@@ -182,7 +182,7 @@ class ChecklistView:
             self.header,
             w.HBox([w.Box([self.tabs], layout=w.Layout(flex="1 1 560px", min_width="320px")),
                     result], layout=w.Layout(flex_flow="row wrap", width="100%"))],
-            layout=FULL)
+            layout=full())
         session.on_reload.append(errors.guard(self.sync))
         self.sync()
 
@@ -191,9 +191,10 @@ class ChecklistView:
         t, lang, key = self.t, self.lang, factor["key"]
         options = [(pick(o["label"], lang), o["value"]) for o in factor.get("options", [])]
         if factor["kind"] == "choice":
-            widget = w.Dropdown(options=[(t["not_filled_in"], None), *options], layout=FULL)
+            widget = w.Dropdown(options=[(t["not_filled_in"], ""), *options], layout=full())
             widget.observe(self.errors.guard(
-                lambda c: self.save({f"checklist.risk_profile.{key}": c["new"]})), "value")
+                lambda c: self.save({f"checklist.risk_profile.{key}": c["new"] or None})),
+                "value")
             self.factor_inputs[key] = widget
             inputs: list[w.Widget] = [widget]
         elif factor["kind"] == "count":
@@ -204,9 +205,9 @@ class ChecklistView:
             self.factor_inputs[key] = widget
             inputs = [widget]
         else:  # free text that counts in the rules when it starts with an option's value
-            code = w.Dropdown(options=[(t["kind_other"], None), *options], layout=FULL)
+            code = w.Dropdown(options=[(t["kind_other"], ""), *options], layout=full())
             text = w.Text(placeholder=t["describe_placeholder"], continuous_update=False,
-                          layout=FULL)
+                          layout=full())
             for part in (code, text):
                 part.observe(self.errors.guard(lambda _c, k=key: self._text_changed(k)), "value")
             self.factor_inputs[key] = (code, text)
@@ -244,7 +245,7 @@ class ChecklistView:
     def _set_factor(self, factor: dict[str, Any], value: Any) -> None:
         widget = self.factor_inputs[factor["key"]]
         if factor["kind"] == "choice":
-            widget.value = value
+            widget.value = value or ""
         elif factor["kind"] == "count":
             widget.value = "" if value is None else str(value)
         else:
@@ -254,11 +255,11 @@ class ChecklistView:
             if head.strip() in codes:
                 code.value, text.value = head.strip(), rest.strip()
             else:
-                code.value, text.value = None, value or ""
+                code.value, text.value = "", value or ""
 
     # actions ------------------------------------------------------------------------------
     def finding_options(self) -> list[tuple[str, str | None]]:
-        return [(self.t["action_no_finding"], None),
+        return [(self.t["action_no_finding"], ""),
                 *[(f'{m["id"]} – {pick(m["text"], self.lang)}'[:70], m["id"])
                   for m in self.catalogue["measures"]]]
 
@@ -275,11 +276,12 @@ class ChecklistView:
                                          '</div></div>')
             return
         new = Action(what=what, owner=self.new_owner.value.strip(), due=self.new_due.value,
-                     finding=self.new_finding.value).model_dump(mode="json")
+                     finding=self.new_finding.value or None).model_dump(mode="json")
         current = [a.model_dump(mode="json") for a in self.session.assessment.actions]
         if self.save({"actions": [*current, new]}):
             self.new_what.value = self.new_owner.value = ""
-            self.new_due.value = self.new_finding.value = None
+            self.new_due.value = None
+            self.new_finding.value = ""
             self.action_message.value = ""
             self.sync()
 
@@ -296,6 +298,13 @@ class ChecklistView:
         saved = self.session.save(changes)
         self.refresh()
         return saved
+
+    def place(self) -> dict[str, Any]:
+        return {"tab": self.tabs.selected_index, "group": self.measure_groups.selected_index}
+
+    def go_to(self, place: dict[str, Any]) -> None:
+        self.tabs.selected_index = place.get("tab") or 0
+        self.measure_groups.selected_index = place.get("group")
 
     def sync(self) -> None:
         """Set every input from the stored assessment (after opening or reloading)."""
@@ -319,7 +328,7 @@ class ChecklistView:
         a, t = self.session.assessment, self.t
         view = checklist_view(a, self.lang, self.kb, self.custom)
         self.result = view
-        self.summary.value = fragment("checklist_summary", view, t)
+        self.summary.value = fragment("checklist_summary", view, t, True)
         self.risk_html.value = fragment("risk_block", view, t)
         expected = {m["id"]: (m["expected"], m["expected_from"])
                     for cat in view["categories"] for m in cat["measures"]}

@@ -14,10 +14,10 @@ from avgkit import walkthrough
 from avgkit.html import fragment
 from avgkit.knowledge import load_knowledge
 from avgkit.presentation import Labels, agreement_view, collaboration_view
-from avgkit.widgets.common import ErrorLog, Session
+from avgkit.widgets.common import ErrorLog, Session, full
 
-FULL = w.Layout(width="100%")
-AGREEMENT_KINDS = (None, "geen", "verwerkersovereenkomst",
+# "" stands for "not yet recorded": a Dropdown shows a None value as an empty box.
+AGREEMENT_KINDS = ("", "geen", "verwerkersovereenkomst",
                    "regeling-gezamenlijke-verantwoordelijkheid",
                    "verwerkingsverantwoordelijkenovereenkomst")
 
@@ -44,7 +44,7 @@ class CollaborationView:
         for question in self.kb.vragen.questions:
             self.inputs[question.key] = self._input_for(question)
             self.pages[question.key] = self._page_for(question)
-        self.stack = w.Stack(list(self.pages.values()), layout=FULL)
+        self.stack = w.Stack(list(self.pages.values()), layout=full())
 
         self.step_title = w.HTML()
         self.progress_text = w.HTML()
@@ -93,7 +93,7 @@ class CollaborationView:
             self.header,
             w.HBox([w.Box([self.tabs], layout=w.Layout(flex="1 1 480px", min_width="320px")),
                     outcome], layout=w.Layout(flex_flow="row wrap", width="100%"))],
-            layout=FULL)
+            layout=full())
         session.on_reload.append(errors.guard(self.sync))
         self.sync()
 
@@ -103,7 +103,7 @@ class CollaborationView:
         if question.kind == "choice":
             widget = w.RadioButtons(
                 options=[(o.text.get(self.lang), o.value) for o in question.options],
-                value=value, layout=FULL)
+                value=value, layout=full())
         else:
             widget = w.ToggleButtons(
                 options=[(self.kb.vragen.answers["true"].get(self.lang), True),
@@ -123,7 +123,7 @@ class CollaborationView:
         return w.VBox([
             w.HTML(f'<div class="avgkit"><div class="question">'
                    f'{html.escape(question.text.get(self.lang))}{variant}</div></div>'),
-            self.inputs[question.key], w.HTML(help_html)], layout=FULL)
+            self.inputs[question.key], w.HTML(help_html)], layout=full())
 
     def _build_agreement(self) -> None:
         t = self.t
@@ -131,7 +131,7 @@ class CollaborationView:
         self.agreement_kind = w.Dropdown(
             options=[(t[f"agreement_kind_{(k or 'unknown').replace('-', '_')}"], k)
                      for k in AGREEMENT_KINDS],
-            value=a.kind, description=t["agreement_in_place"],
+            value=a.kind or "", description=t["agreement_in_place"],
             style={"description_width": "14em"}, layout=w.Layout(width="100%"))
         self.agreement_date = w.DatePicker(value=a.date, description=t["agreement_date"],
                                            style={"description_width": "14em"})
@@ -161,7 +161,7 @@ class CollaborationView:
         self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro), *rows])
         self.agreement_remarks = w.HTML()
         self.agreement_kind.observe(self.errors.guard(
-            lambda c: self._save({"agreement.kind": c["new"]})), "value")
+            lambda c: self._save({"agreement.kind": c["new"] or None})), "value")
         self.agreement_date.observe(self.errors.guard(
             lambda c: self._save({"agreement.date": c["new"].isoformat() if c["new"] else None})),
             "value")
@@ -192,6 +192,14 @@ class CollaborationView:
         self.current = key
         self.refresh()
 
+    def place(self) -> dict[str, Any]:
+        """Where the auditor is (tab, question), to come back to after a language switch."""
+        return {"tab": self.tabs.selected_index, "question": self.current}
+
+    def go_to(self, place: dict[str, Any]) -> None:
+        self.tabs.selected_index = place.get("tab") or 0
+        self.jump(place.get("question") or self.current)
+
     def sync(self) -> None:
         """Set every input from the stored assessment (after opening or reloading)."""
         a = self.session.assessment
@@ -199,7 +207,7 @@ class CollaborationView:
         try:
             for key, widget in self.inputs.items():
                 widget.value = a.answers.get(key)
-            self.agreement_kind.value = a.agreement.kind
+            self.agreement_kind.value = a.agreement.kind or ""
             self.agreement_date.value = a.agreement.date
             self.agreement_reviewed.value = a.agreement.reviewed
             for pid, box in self.point_boxes.items():
@@ -252,7 +260,7 @@ class CollaborationView:
         if self._step_keys != keys:
             buttons = []
             for i, key in enumerate(keys, 1):
-                b = w.Button(description=str(i), layout=w.Layout(width="3.2em"),
+                b = w.Button(description=str(i), layout=w.Layout(width="4.4em"),
                              tooltip=self.kb.question(key).text.get(self.lang))
                 b.on_click(self.errors.guard(lambda _b, k=key: self.jump(k)))
                 buttons.append(b)

@@ -19,6 +19,12 @@ from avgkit.store import ConflictError, Store
 log = logging.getLogger("avgkit.widgets")
 
 
+def full() -> w.Layout:
+    """A new full-width layout. Never share one Layout between widgets: hiding one (display
+    none) would hide every widget that shares it."""
+    return w.Layout(width="100%")
+
+
 class ErrorLog:
     """An Output widget that shows every exception raised in a callback, with its traceback.
 

@@ -12,9 +12,7 @@ from pydantic import ValidationError
 from avgkit.assessment import ID_PATTERN, Assessment
 from avgkit.presentation import Labels
 from avgkit.store import Store, StoreError
-from avgkit.widgets.common import ErrorLog
-
-FULL = w.Layout(width="100%")
+from avgkit.widgets.common import ErrorLog, full
 
 
 def matches(assessment: Assessment, query: str) -> bool:
@@ -45,22 +43,22 @@ class AssessmentPicker:
     def __init__(self, store: Store, t: Labels, errors: ErrorLog,
                  on_open: Callable[[str], None]):
         self.store, self.t, self.errors, self.on_open = store, t, errors, on_open
-        self.search_box = w.Text(placeholder=t["search_placeholder"], layout=FULL,
+        self.search_box = w.Text(placeholder=t["search_placeholder"], layout=full(),
                                  continuous_update=True)
-        self.results = w.Select(options=[], rows=8, layout=FULL)
+        self.results = w.Select(options=[], rows=8, layout=full())
         self.count = w.HTML()
         self.open_button = w.Button(description=t["open"], icon="folder-open",
                                     button_style="primary", disabled=True)
         self.new_id = w.Text(description=t["field_id"], placeholder="SW-001",
-                             style={"description_width": "10em"}, layout=FULL)
+                             style={"description_width": "10em"}, layout=full())
         self.new_corporation = w.Text(description=t["field_corporation"],
-                                      style={"description_width": "10em"}, layout=FULL)
+                                      style={"description_width": "10em"}, layout=full())
         self.new_contractor = w.Text(description=t["field_contractor"],
-                                     style={"description_width": "10em"}, layout=FULL)
+                                     style={"description_width": "10em"}, layout=full())
         self.new_description = w.Textarea(description=t["field_description"],
-                                          style={"description_width": "10em"}, layout=FULL)
+                                          style={"description_width": "10em"}, layout=full())
         self.new_auditor = w.Text(description=t["field_auditor"], value=current_user(),
-                                  style={"description_width": "10em"}, layout=FULL)
+                                  style={"description_width": "10em"}, layout=full())
         self.create_button = w.Button(description=t["create"], icon="plus",
                                       button_style="success")
         self.message = w.HTML()
