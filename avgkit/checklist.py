@@ -134,8 +134,10 @@ def _measure(item, custom: bool) -> Measure:
                    citations=tuple(item.citations), remark=item.note, custom=custom)
 
 
-def load_custom(custom: str | Path | Mapping) -> EigenMaatregelen:
+def load_custom(custom: str | Path | Mapping | EigenMaatregelen) -> EigenMaatregelen:
     """An organisation's own measures, validated; KnowledgeError names the file and the key."""
+    if isinstance(custom, EigenMaatregelen):
+        return custom
     if isinstance(custom, Mapping):
         try:
             return EigenMaatregelen.model_validate(dict(custom))
@@ -150,7 +152,7 @@ def load_measures(custom: str | Path | Mapping | Iterable[Measure] | None = None
                   ) -> tuple[Measure, ...]:
     """The 15 measures of the source, plus an organisation's own; per category, the source's
     first, in their order."""
-    if custom is not None and not isinstance(custom, (str, Path, Mapping)):
+    if custom is not None and not isinstance(custom, (str, Path, Mapping, EigenMaatregelen)):
         measures = tuple(custom)
         if not all(isinstance(m, Measure) for m in measures):
             raise TypeError("custom must be a path, a mapping or measures from load_measures")
@@ -561,3 +563,56 @@ def assess(checklist: Mapping | None, actions: Iterable[Any] = (),
                            measures=tuple(entries), scores=scores,
                            findings=tuple(findings_sorted), open_items=tuple(open_items),
                            verdict=verdict_rule.verdict, verdict_rule=verdict_rule)
+
+
+# --- the checklist itself, for `avgkit checklist` and reports --------------------------------
+
+def _quotes(ids) -> list[dict[str, str]]:
+    kb = _kb()
+    return [{**kb.quotes[q].text.to_dict(), "source": kb.quotes[q].source} for q in ids]
+
+
+def catalogue(custom: str | Path | Mapping | None = None) -> dict[str, Any]:
+    """The measures, risk factors and all rules as JSON ("schema": "avgkit.checklist.catalogue/1"):
+    what `avgkit checklist --json` prints."""
+    kb = _kb()
+    own = load_custom(custom) if custom is not None else None
+    measures = load_measures(own)
+    return {
+        "schema": "avgkit.checklist.catalogue/1",
+        "source": kb.source,
+        "title": kb.title.to_dict(),
+        "intro": _quotes(kb.intro),
+        "notes": {"ours": kb.ours_note.to_dict(), "iso27002": kb.iso_note.to_dict()},
+        "custom": None if own is None else {
+            "file": str(custom) if isinstance(custom, (str, Path)) else None,
+            "organisation": own.organisation,
+            "note": own.note.to_dict() if own.note else None},
+        "categories": {k: v.label.to_dict() for k, v in kb.categories.items()},
+        "levels": {k: {"label": v.label.to_dict(), "description": v.description.to_dict()}
+                   for k, v in kb.levels.items()},
+        "statuses": {k: {"label": v.label.to_dict(), "points": v.points}
+                     for k, v in kb.statuses.items()},
+        "verdicts": {k: v.to_dict() for k, v in kb.verdicts.items()},
+        "measures": [m.to_dict() for m in measures],
+        "factors": [{"key": f.key, "kind": f.kind, "name": f.name.to_dict(),
+                     "question": f.question.to_dict(),
+                     "options": [{"value": o.value, "label": o.label.to_dict(),
+                                  "citations": list(o.citations)} for o in f.options],
+                     "quotes": _quotes(f.quotes), "citations": list(f.citations),
+                     "note": f.note.to_dict() if f.note else None} for f in kb.factors],
+        "risk_rules": [{"id": r.id,
+                        "when": r.when.model_dump(exclude_none=True) if r.when else None,
+                        "effect": "min_level" if r.min_level else "raise",
+                        "target": r.min_level or r.raise_by, "text": r.text.to_dict(),
+                        "quotes": _quotes(r.quotes), "citations": list(r.citations),
+                        "ours": r.ours} for r in kb.risk_rules],
+        "severity_rules": [{"id": r.id, "when": r.when.model_dump(exclude_none=True),
+                            "severity": r.severity, "text": r.text.to_dict(), "ours": r.ours}
+                           for r in kb.severity_rules],
+        "verdict_rules": [{"id": r.id,
+                           "when": r.when.model_dump(exclude_none=True) if r.when else None,
+                           "verdict": r.verdict, "text": r.text.to_dict(),
+                           "quotes": _quotes(r.quotes), "citations": list(r.citations),
+                           "ours": r.ours} for r in kb.verdict_rules],
+    }
