@@ -6,6 +6,8 @@ import json
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from avgkit.assessment import Action, Assessment
 from avgkit.checklist import (
@@ -323,3 +325,39 @@ def test_duplicate_and_missing_custom_files_are_rejected(tmp_path):
     assert [m.id for m in load_measures(parsed)][9] == "eigen-kluis"
     with pytest.raises(KnowledgeError, match="measures.0.category"):
         load_measures({**parsed, "measures": [{**parsed["measures"][0], "category": "x"}]})
+
+
+# --- whatever is filled in, nothing crashes and nothing open passes ---------------------------
+
+answers_st = st.dictionaries(
+    st.sampled_from(ALL_IDS),
+    st.one_of(st.none(),
+              st.fixed_dictionaries({"status": st.sampled_from(
+                  [None, "", "aanwezig", "gedeeltelijk", "afwezig"])}),
+              st.just({"status": "nvt", "reason": "niet in gebruik"})))
+profile_st = st.fixed_dictionaries({}, optional={
+    "data_kind": st.sampled_from([None, "normaal", "bijzonder", "gevoelig"]),
+    "data_subjects": st.one_of(st.none(), st.integers(0, 200_000)),
+    "purpose": st.sampled_from(["", "uitvoering-opdracht", "kwetsbare-groepen", "vrij"]),
+    "retention": st.sampled_from(["", "tijdens-opdracht", "na-opdracht"]),
+    "organisation_size": st.sampled_from([None, "klein", "groot"])})
+
+
+@settings(max_examples=150, deadline=None)
+@given(profile_st, answers_st)
+def test_any_partial_checklist_is_judged_and_open_items_never_pass(profile, answers):
+    r = assess({"risk_profile": profile, "answers": answers}).to_dict()
+    status = {m["id"]: m["status"] for m in r["measures"]}
+    open_ids = {o["id"] for o in r["open"] if o["kind"] == "measure"}
+    assert open_ids == {mid for mid in r["expected"] if status[mid] == "open"}
+    assert {f["measure"] for f in r["findings"]} == {
+        mid for mid in r["expected"] if status[mid] in ("gedeeltelijk", "afwezig")}
+    if r["verdict"] == "voldoende":
+        assert not r["open"] and not r["findings"]
+    overall = r["scores"]["overall"]
+    assert overall["expected"] == len(r["expected"])
+    if overall["score"] is not None:
+        assert 0 <= overall["score"] <= overall["max_score"] <= 1
+    severities = [f["severity"] for f in r["findings"]]
+    rank = {"hoog": 0, "midden": 1, "laag": 2}
+    assert severities == sorted(severities, key=rank.get)
