@@ -92,6 +92,10 @@ def _kb():
     return load_knowledge().beveiliging
 
 
+def kb_path() -> Path:
+    return load_knowledge().folder / "beveiliging.yaml"
+
+
 def _rank(level: str) -> int:
     return LEVELS.index(level)
 
@@ -373,10 +377,6 @@ def risk_level(risk_profile: Mapping[str, Any] | None) -> RiskOutcome:
                          if profile[k] and factor_code(k, profile[k]) is None)
     return RiskOutcome(level=level, rule=decisive, fired=tuple(fired), missing=missing,
                        unclassified=unclassified)
-
-
-def kb_path() -> Path:
-    return load_knowledge().folder / "beveiliging.yaml"
 
 
 # --- assessing ------------------------------------------------------------------------------
