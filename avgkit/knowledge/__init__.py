@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from avgkit.knowledge.schema import (
     Begrippen,
+    Beveiliging,
     Overeenkomsten,
     Regels,
     Samenwerkingsvormen,
@@ -34,6 +35,7 @@ SCHEMAS: dict[str, type] = {
     "overeenkomsten": Overeenkomsten,
     "vragen": Vragen,
     "regels": Regels,
+    "beveiliging": Beveiliging,
 }
 
 
