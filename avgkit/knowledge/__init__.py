@@ -17,6 +17,7 @@ from avgkit.knowledge.schema import (
     Begrippen,
     Beveiliging,
     Overeenkomsten,
+    Overzicht,
     Regels,
     Samenwerkingsvormen,
     Varianten,
@@ -35,6 +36,7 @@ SCHEMAS: dict[str, type] = {
     "overeenkomsten": Overeenkomsten,
     "vragen": Vragen,
     "regels": Regels,
+    "overzicht": Overzicht,
     "beveiliging": Beveiliging,
 }
 
