@@ -49,7 +49,7 @@ def parse_when(text: str) -> dt.datetime:
 def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         if args.as_of is None:
-            assessment, version = store.get(args.id), store.version(args.id)
+            assessment, version = store.get_with_version(args.id)
         else:
             assessment = store.as_of(args.id, args.as_of)
             version = max(c.version for c in store.history(args.id) if c.when <= args.as_of)

@@ -205,10 +205,21 @@ class Store:
 
     @_guard
     def version(self, id: str) -> int:
+        """The current version. To use it as base_version for an edit of what get() returned,
+        read it before get() (or use get_with_version): a version read after the data could be
+        newer than the data, and an edit based on it could then undo someone's change."""
         rows = self._query("SELECT version FROM assessments WHERE id = ?", (id,))
         if not rows:
             raise NotFoundError(id, path=self.path)
         return rows[0][0]
+
+    @_guard
+    def get_with_version(self, id: str) -> tuple[Assessment, int]:
+        """The assessment and the version it is at, read together (the base for an update)."""
+        rows = self._query("SELECT data, version FROM assessments WHERE id = ?", (id,))
+        if not rows:
+            raise NotFoundError(id, path=self.path)
+        return Assessment.model_validate_json(rows[0][0]), rows[0][1]
 
     @_guard
     def list(self) -> list[Assessment]:
@@ -339,6 +350,10 @@ class Store:
                 paths.put(new_doc, parts, copy.deepcopy(value))
             new_doc["updated"] = at
             new_doc = canonical(new_doc)
+            # Every requested path counts, also one whose value would not change: the caller
+            # computed it from a stale view (a read-modify-write), so the coincidence is no proof.
+            if base_version is not None and base_version < version:
+                self._check_conflicts(conn, id, base_version, version, [p for p, _, _ in parsed])
             effective = []
             for path, parts, _ in parsed:
                 old, new = paths.get(old_doc, parts), paths.get(new_doc, parts)
@@ -346,8 +361,6 @@ class Store:
                     effective.append((path, old, new))
             if not effective:
                 return version
-            if base_version is not None and base_version < version:
-                self._check_conflicts(conn, id, base_version, version, effective)
             new_version = version + 1
             conn.executemany(
                 "INSERT INTO history (assessment_id, version, who, at, path, old, new)"
@@ -359,12 +372,12 @@ class Store:
         return new_version
 
     def _check_conflicts(self, conn: sqlite3.Connection, id: str, base_version: int,
-                         version: int, effective: list[tuple[str, Any, Any]]) -> None:
+                         version: int, requested: list[str]) -> None:
         later = conn.execute("SELECT version, who, at, path FROM history"
                              " WHERE assessment_id = ? AND version > ? ORDER BY version, seq",
                              (id, base_version)).fetchall()
         conflicts = [Conflict(path, theirs, who, dt.datetime.fromisoformat(at), v)
-                     for path, _, _ in effective
+                     for path in requested
                      for v, who, at, theirs in later if paths.overlap(path, theirs)]
         if conflicts:
             raise ConflictError(id, base_version, version, conflicts, path=self.path)

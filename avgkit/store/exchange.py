@@ -207,10 +207,10 @@ def upsert(store: Store, assessment: Assessment, who: str) -> tuple[str, int]:
     ("created" | "updated" | "unchanged", version). Saved answers the source leaves blank stay;
     a concurrent change of the same field raises ConflictError instead of being overwritten."""
     try:
-        version = store.version(assessment.id)
+        saved, version = store.get_with_version(assessment.id)
     except NotFoundError:
         return "created", store.create(assessment, who)
-    current = store.rebuild(assessment.id, version).to_dict()
+    current = saved.to_dict()
     changes: dict[str, Any] = {}
     for name, value in provided(assessment).items():
         if name not in ("id", "created", "updated"):
