@@ -181,6 +181,7 @@ def test_as_of_reads_the_state_at_a_moment(store):
     assert store.as_of("SW-001", second).notes == "a"
     assert store.as_of("SW-001", third) == store.get("SW-001")
     assert store.as_of("SW-001", third + dt.timedelta(days=1)) == store.get("SW-001")
+    assert store.as_of("SW-001", third.date()) == store.get("SW-001")  # a date: end of that day
     # A naive datetime is read as UTC; another zone is converted.
     assert store.as_of("SW-001", second.replace(tzinfo=None)).notes == "a"
     cet = dt.timezone(dt.timedelta(hours=1))

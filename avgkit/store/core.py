@@ -39,8 +39,11 @@ def utc_text(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def as_utc(when: dt.datetime) -> dt.datetime:
-    """Aware datetimes are converted; naive ones are taken to be UTC already."""
+def as_utc(when: dt.datetime | dt.date) -> dt.datetime:
+    """Aware datetimes are converted; naive ones are taken to be UTC already; a date means the
+    end of that day (UTC)."""
+    if not isinstance(when, dt.datetime):
+        return dt.datetime.combine(when, dt.time.max, tzinfo=dt.UTC)
     return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 
@@ -270,8 +273,9 @@ class Store:
         return Assessment.from_dict(replay(rows)[0])
 
     @_guard
-    def as_of(self, id: str, when: dt.datetime) -> Assessment:
-        """The assessment as it was at `when` (naive datetimes are read as UTC)."""
+    def as_of(self, id: str, when: dt.datetime | dt.date) -> Assessment:
+        """The assessment as it was at `when` (naive datetimes are read as UTC, a date as the end
+        of that day)."""
         with self._lock:
             rows = self._rows(self._connection(), id, until=utc_text(as_utc(when)))
         if not rows:

@@ -25,7 +25,7 @@ def export_data(store: Store, ids: Iterable[str] | None = None) -> dict[str, Any
     """One or all assessments with their current state and every change, as one JSON value.
     Read in one transaction, so the export is a consistent snapshot."""
     with store._transaction(immediate=False) as conn:
-        wanted = list(ids) if ids is not None else \
+        wanted = list(dict.fromkeys(ids)) if ids is not None else \
             [r[0] for r in conn.execute("SELECT id FROM assessments ORDER BY id")]
         items = []
         for id in wanted:

@@ -86,6 +86,8 @@ def inspect(path: Path) -> None:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:  # e.g. no access to the folder for the -shm file
+        raise StoreError(f"cannot open {path} read-only: {exc}", path=path, code="io") from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is a damaged avgkit store: {exc}", path=path,
                          code="damaged") from None
