@@ -88,7 +88,8 @@ def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) ->
 
 
 def _dask_map(jobs: list[Job], scheduler: str, on_done: Callable[[dict], None]) -> None:
-    from dask.distributed import Client, as_completed as dask_completed
+    from dask.distributed import Client
+    from dask.distributed import as_completed as dask_completed
 
     with Client(scheduler) as client:
         futures = [client.submit(run_job, job, pure=False, key=f"avgkit-{job.name}")

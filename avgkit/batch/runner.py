@@ -97,10 +97,9 @@ def _error_text(exc: BaseException) -> str:
 
 def run_job(job: Job) -> dict[str, Any]:
     """Run one collaboration; always returns its result record (status ok or failed)."""
+    from avgkit.batch.export import notebook_to_html
     from avgkit.batch.summary import summarise
     from avgkit.store import Store
-
-    from avgkit.batch.export import notebook_to_html
 
     started = time.perf_counter()
     out_dir = Path(job.out_dir)
