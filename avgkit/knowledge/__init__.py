@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from avgkit.knowledge.schema import (
     Begrippen,
     Overeenkomsten,
+    Portefeuille,
     Regels,
     Samenwerkingsvormen,
     Varianten,
@@ -34,6 +35,7 @@ SCHEMAS: dict[str, type] = {
     "overeenkomsten": Overeenkomsten,
     "vragen": Vragen,
     "regels": Regels,
+    "portefeuille": Portefeuille,
 }
 
 
