@@ -8,8 +8,8 @@ row with an error is refused, the other rows still come back. Nothing here raise
 from __future__ import annotations
 
 import csv
-import difflib
 import datetime as dt
+import difflib
 import io
 import re
 import warnings
