@@ -56,8 +56,10 @@ def header_for(col: PortfolioColumn, lang: str = "nl") -> str:
 
 
 def column_help(col: PortfolioColumn, lang: str = "nl") -> str:
+    """The column's help; for a classifier question its text and, for a choice, the options."""
     if col.question:
-        return load_knowledge().question(col.question).text.get(lang)
+        q = load_knowledge().question(col.question)
+        return " ".join([q.text.get(lang), *(f"{o.text.get(lang)}." for o in q.options)])
     return col.help.get(lang)
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from avgkit.knowledge import load_knowledge
 from avgkit.knowledge.schema import normalise_header
 from avgkit.portfolio import column_help, column_letter, columns, header_for, spec
 
@@ -53,6 +54,8 @@ def _data_sheet(ws, lang: str, with_help: bool) -> None:
         if not with_help:
             continue
         note = f"{column_help(col, lang)}\n\n{_expected(col, lang)}"
+        if col.question:
+            note += f"\n\n{load_knowledge().question(col.question).help.get(lang)}"
         if col.example:
             note += f"\n\n{spec().texts['example'].get(lang)}: {col.example}"
         comment = Comment(note, "avgkit")
@@ -83,8 +86,6 @@ def _help_sheet(wb, lang: str) -> None:
     for col in columns():
         citations = "; ".join(col.citations)
         if col.question:
-            from avgkit.knowledge import load_knowledge
-
             citations = "; ".join(load_knowledge().question(col.question).citations)
         ws.append([header_for(col, lang), _group(col, lang), _required(col, lang),
                    _expected(col, lang), column_help(col, lang), citations])
