@@ -4,7 +4,9 @@ lists, an XLSX copy of a CSV portfolio, and the column table of the README."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -103,9 +105,7 @@ def write_template(path: str | Path, lang: str = "nl") -> Path:
     wb = _new_workbook(lang)
     _data_sheet(wb.active, lang, with_help=True)
     _help_sheet(wb, lang)
-    path = Path(path)
-    wb.save(path)
-    return path
+    return _save_reproducibly(wb, path)
 
 
 def write_portfolio_xlsx(path: str | Path, header: Sequence[str],
@@ -131,14 +131,33 @@ def write_portfolio_xlsx(path: str | Path, header: Sequence[str],
             else:
                 cell.value = value
                 cell.data_type = "s"  # openpyxl would store '=...' as a formula
-    path = Path(path)
-    wb.save(path)
-    return path
+    return _save_reproducibly(wb, path)
 
 
 def _kinds_by_header(header: Sequence[str]) -> list[str | None]:
     index = {normalise_header(n): c.kind for c in columns() for n in (c.key, c.header, *c.aliases)}
     return [index.get(normalise_header(h)) for h in header]
+
+
+def _save_reproducibly(wb, path: str | Path) -> Path:
+    """Save with fixed zip timestamps and modification date, so regenerating an unchanged file
+    gives the same content (and no churn in git)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + stamp,
+                              data)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
+    path = Path(path)
+    path.write_bytes(out.getvalue())
+    return path
 
 
 def columns_markdown(lang: str = "nl") -> str:
