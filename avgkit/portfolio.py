@@ -255,8 +255,8 @@ def _numbered(rows: Iterable[list[object]], max_rows: int) -> list[tuple[int, li
 
 def _read_table(path: Path, sheet: str | None, max_rows: int, max_bytes: int
                 ) -> list[tuple[int, list[object]]]:
-    kind = _file_kind(path, max_bytes)
     try:
+        kind = _file_kind(path, max_bytes)
         rows = _read_csv(path, max_rows) if kind == "csv" else _read_xlsx(path, sheet, max_rows)
     except _FileProblem:
         raise
@@ -485,7 +485,10 @@ def _parse_points(value: object) -> dict[str, bool]:
     return {pid: i + 1 in chosen for i, pid in enumerate(ids)}
 
 
-_NOTE_ENTRY = re.compile(r"(?:^|[;\n])\s*([A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]+)\s*:")
+# "tm-03: reason; om-04: note": an entry starts with a measure-shaped id and a colon, so text like
+# "e-mail: versleuteld" stays part of the note before it.
+_NOTE_ENTRY = re.compile(r"(?:^|[;\n])\s*((?:tm|om)-\d+|eigen-[a-z0-9]+(?:-[a-z0-9]+)*)\s*:",
+                         re.IGNORECASE)
 
 
 def _parse_measure_notes(value: object) -> dict[str, str]:
