@@ -38,6 +38,10 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other MS Office binaries
 CUSTOM_MEASURE = re.compile(r"^eigen-[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen")
 RISK_KEYS = ("data_kind", "data_subjects", "purpose", "retention", "organisation_size")
+# Problems that refuse the whole file (no row is read).
+FILE_PROBLEMS = frozenset({"not-found", "not-a-file", "wrong-type", "unreadable", "binary",
+                           "chart-sheet", "not-utf8", "too-large", "too-many-rows", "no-sheet",
+                           "empty-file", "missing-column", "duplicate-column"})
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
@@ -190,7 +194,7 @@ def _file_kind(path: Path, max_bytes: int) -> str:
 def _read_csv(path: Path, max_rows: int) -> list[tuple[int, list[object]]]:
     data = path.read_bytes()
     if b"\x00" in data:
-        raise _FileProblem("unreadable", reason="binair bestand, geen tekst")
+        raise _FileProblem("binary")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -232,7 +236,7 @@ def _read_xlsx(path: Path, sheet: str | None, max_rows: int) -> list[tuple[int, 
             raise _FileProblem("no-sheet", sheet=sheet, sheets=", ".join(wb.sheetnames))
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         if not hasattr(ws, "iter_rows"):
-            raise _FileProblem("unreadable", reason="werkblad zonder cellen")
+            raise _FileProblem("chart-sheet", sheet=ws.title)
         return _numbered((list(r) for r in ws.iter_rows(values_only=True)), max_rows)
     finally:
         wb.close()
@@ -241,6 +245,7 @@ def _read_xlsx(path: Path, sheet: str | None, max_rows: int) -> list[tuple[int, 
 def _numbered(rows: Iterable[list[object]], max_rows: int) -> list[tuple[int, list[object]]]:
     """(Excel row number, cells) of the header and every non-empty row, up to the limit."""
     out: list[tuple[int, list[object]]] = []
+    number = 0
     try:
         for number, cells in enumerate(rows, start=1):
             if number > 1 and all(_is_empty(c) for c in cells):
@@ -248,8 +253,8 @@ def _numbered(rows: Iterable[list[object]], max_rows: int) -> list[tuple[int, li
             if len(out) > max_rows:  # header + max_rows data rows already read
                 raise _FileProblem("too-many-rows", limit=f"{max_rows:,}".replace(",", "."))
             out.append((number, cells))
-    except csv.Error as exc:
-        raise _FileProblem("unreadable", row=len(out) + 1, reason=str(exc)) from None
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise _FileProblem("unreadable", row=number + 1, reason=_show(exc, 120)) from None
     return out
 
 
@@ -717,8 +722,8 @@ class Summary:
 def summarise(file: str | Path, assessments: list[Assessment], errors: list[RowError]
               ) -> Summary:
     hard = [e for e in errors if not e.warning]
-    file_refused = any(e.row is None or e.row == 1 for e in hard)
-    refused = len({e.row for e in hard if e.row is not None and e.row > 1})
+    file_refused = any(e.problem in FILE_PROBLEMS for e in hard)
+    refused = len({e.row for e in hard if e.problem not in FILE_PROBLEMS})
     return Summary(str(file), len(assessments) + refused, len(assessments), refused, len(hard),
                    len(errors) - len(hard), file_refused)
 

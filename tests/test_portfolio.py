@@ -233,7 +233,8 @@ def test_missing_file_and_folder(tmp_path):
     ("oud-vermomd.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "wrong-type"),
     ("rekenblad.ods", b"PK\x03\x04rest", "wrong-type"),
     ("rapport.pdf", b"%PDF-1.4\n", "wrong-type"),
-    ("ruis.csv", bytes(range(256)) * 4, "unreadable"),
+    ("ruis.csv", bytes(range(256)) * 4, "binary"),
+    ("ruis-zonder-nul.csv", bytes(range(1, 256)) * 4, "not-utf8"),
     ("ruis.xlsx", bytes(range(256)) * 4, "unreadable"),
     ("tekst.xlsx", b"id;corporatie;aannemer\nA;B;C\n", "unreadable"),
     ("kapot.xlsx", b"PK\x03\x04" + b"\x00" * 100, "unreadable"),
@@ -245,6 +246,13 @@ def test_unusable_files_are_refused_with_a_clear_message(tmp_path, name, content
     err = only_error(errors)
     assert assessments == [] and err.problem == problem, str(err)
     assert str(err).startswith(str(path)) and "verwacht:" in str(err)
+
+
+def test_a_field_beyond_the_csv_limit_names_its_row(tmp_path):
+    path = write(tmp_path, f"{NAMES}\nA;B;C\nD;E;{'x' * 200_000}\n")
+    err = only_error(read_portfolio(path)[1])
+    assert err.problem == "unreadable" and err.row == 3 and "field larger than" in str(err)
+    assert summarise(path, [], [err]).file_refused
 
 
 def test_xlsx_zip_without_a_workbook_is_unreadable(tmp_path):

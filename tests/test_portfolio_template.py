@@ -32,6 +32,12 @@ def test_spec_covers_the_contract():
     assert [c.key for c in columns() if c.required] == ["id", "corporation", "contractor"]
 
 
+def test_every_problem_has_its_texts():
+    from avgkit.portfolio import FILE_PROBLEMS
+
+    assert FILE_PROBLEMS <= set(load_knowledge().portefeuille.problems)
+
+
 def test_measure_help_is_the_source_wording():
     if not SEED_CLEAN.exists():
         pytest.skip("shared/seed is not beside this checkout")
