@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import re
 import warnings
@@ -376,15 +377,22 @@ def _as_text(value: object) -> str:
     return str(value).strip()
 
 
+@functools.cache
+def _choice_table(kind: str) -> dict[str, str]:
+    """Every accepted spelling (lower case) of a choice kind -> the choice."""
+    k = spec().kinds[kind]
+    return {word.lower(): choice for choice in k.choices
+            for word in (choice, *k.synonyms.get(choice, ()))}
+
+
 def _choice(kind: str, value: object) -> str | None:
     word = _as_text(value).lower()
     if word in EMPTY_WORDS:
         return None
-    k = spec().kinds[kind]
-    for choice in k.choices:
-        if word == choice.lower() or word in (s.lower() for s in k.synonyms.get(choice, ())):
-            return choice
-    raise _CellProblem()
+    try:
+        return _choice_table(kind)[word]
+    except KeyError:
+        raise _CellProblem() from None
 
 
 def _parse_id(value: object) -> str:
