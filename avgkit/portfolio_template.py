@@ -12,7 +12,7 @@ from pathlib import Path
 
 from avgkit.knowledge import load_knowledge
 from avgkit.knowledge.schema import normalise_header
-from avgkit.portfolio import column_help, column_letter, columns, header_for, spec
+from avgkit.portfolio_spec import column_help, column_letter, columns, header_for, spec
 
 TEMPLATE_ROWS = 2000  # rows that get the drop-down lists
 FIXED_TIME = dt.datetime(2024, 1, 1)  # document properties, so regenerated files do not churn
