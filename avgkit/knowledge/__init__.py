@@ -18,6 +18,7 @@ from avgkit.knowledge.schema import (
     Beveiliging,
     Overeenkomsten,
     Overzicht,
+    Portefeuille,
     Regels,
     Samenwerkingsvormen,
     Varianten,
@@ -38,6 +39,7 @@ SCHEMAS: dict[str, type] = {
     "regels": Regels,
     "overzicht": Overzicht,
     "beveiliging": Beveiliging,
+    "portefeuille": Portefeuille,
 }
 
 
