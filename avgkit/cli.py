@@ -9,7 +9,8 @@ import sys
 from avgkit import __version__
 
 # Add a subcommand by adding its module name here.
-COMMANDS = ("classify",)
+COMMANDS = ("classify", "checklist", "list", "show", "history", "export", "import",
+            "validate", "template", "batch")
 
 
 class UsageError(Exception):

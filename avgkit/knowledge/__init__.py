@@ -15,8 +15,11 @@ from pydantic import ValidationError
 
 from avgkit.knowledge.schema import (
     Begrippen,
+    Beveiliging,
     Interface,
     Overeenkomsten,
+    Overzicht,
+    Portefeuille,
     Regels,
     Samenwerkingsvormen,
     Varianten,
@@ -36,6 +39,9 @@ SCHEMAS: dict[str, type] = {
     "vragen": Vragen,
     "regels": Regels,
     "interface": Interface,
+    "overzicht": Overzicht,
+    "beveiliging": Beveiliging,
+    "portefeuille": Portefeuille,
 }
 
 
