@@ -19,8 +19,8 @@ from avgkit.assessment import ID_PATTERN
 from avgkit.models import LANGS, check_lang
 
 KINDS = ("samenwerking", "beveiliging")
-REPORT_SECTIONS = {"samenwerking": ("samenwerking", "beveiliging"),
-                   "beveiliging": ("beveiliging",)}
+# Each notebook reports its own part; the batch puts both notebooks' outputs in one page.
+REPORT_SECTIONS = {"samenwerking": ("samenwerking",), "beveiliging": ("beveiliging",)}
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 MAX_QUERY = 2048
 MEASURES_ENV = "AVGKIT_MEASURES"  # path of an organisation's own measures (YAML)

@@ -168,12 +168,16 @@ def _obligation_note(kb: Knowledge, obligation_id: str, lang: str) -> str:
 
 def answers_view(assessment: Assessment, lang: str = "nl",
                  knowledge: Knowledge | None = None) -> list[dict[str, str]]:
-    """Every question with the answer given (or 'not answered'), in the walk's order."""
+    """The questions asked for these answers (avgkit.walkthrough), with the answer given or
+    'not answered', in the walk's order."""
+    from avgkit.walkthrough import question_keys
+
     kb = knowledge or load_knowledge()
+    asked = question_keys(assessment.answers, kb)
     return [{"key": q.key, "question": q.text.get(lang),
              "answer": answer_text(q.key, assessment.answers.get(q.key), lang, kb),
              "answered": assessment.answers.get(q.key) is not None}
-            for q in kb.vragen.questions]
+            for q in kb.vragen.questions if q.key in asked]
 
 
 def agreement_view(assessment: Assessment, result: Classification, lang: str = "nl",

@@ -28,11 +28,17 @@ def _check_sections(sections: Sequence[str]) -> tuple[str, ...]:
     return tuple(sections)
 
 
-def actions_view(assessment: Assessment, lang: str) -> list[dict[str, str]]:
+def actions_view(assessment: Assessment, lang: str,
+                 sections: Sequence[str] = SECTIONS) -> list[dict[str, str]]:
+    """The actions a part of the report lists: those on a checklist finding with the checklist,
+    the others with the collaboration, so that the two notebooks together list each once."""
     t = Labels(lang)
+    wanted = [x for x in assessment.actions
+              if ("beveiliging" in sections and x.finding)
+              or ("samenwerking" in sections and not x.finding)]
     return [{"what": x.what, "owner": x.owner, "due": x.due.isoformat() if x.due else "",
              "status": x.status, "status_label": t[f"action_status_{x.status}"],
-             "finding": x.finding or ""} for x in assessment.actions]
+             "finding": x.finding or ""} for x in wanted]
 
 
 def checklist_started(assessment: Assessment) -> bool:
@@ -59,7 +65,8 @@ def report_context(assessment: Assessment, lang: str = "nl",
         if (assessment.updated or assessment.created) else "–",
         "collaboration": None, "checklist": None,
         "checklist_requested": "beveiliging" in sections,
-        "actions": actions_view(assessment, lang),
+        "actions": actions_view(assessment, lang, sections),
+        "compact": "samenwerking" not in sections,  # the checklist part after the collaboration
     }
     if "samenwerking" in sections:
         result = assessment.classification()

@@ -42,7 +42,9 @@ def store_file(tmp_path):
     path = tmp_path / "store.sqlite"
     Store(path).create(Assessment(
         id="SW-001", corporation="Woonstichting <Noord>", contractor="Bouw & Zonen",
-        answers={"data_exchange": "client_system", "subcontractor": True}), "test")
+        answers={"data_exchange": "client_system", "subcontractor": True},
+        checklist={"risk_profile": {"data_kind": "gevoelig"},
+                   "answers": {"tm-02": {"status": "afwezig", "note": "gewone sticks"}}}), "test")
     return path
 
 
@@ -57,17 +59,19 @@ def outputs(nb):
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
 
-@pytest.mark.parametrize(("name", "needle"), [
-    ("samenwerking.ipynb", "gezamenlijke verwerkingsverantwoordelijke"),
-    ("beveiliging.ipynb", "Beoordeling beveiligingsmaatregelen"),
+@pytest.mark.parametrize(("name", "needle", "absent"), [
+    ("samenwerking.ipynb", "gezamenlijke verwerkingsverantwoordelijke", "gewone sticks"),
+    ("beveiliging.ipynb", "gewone sticks", "Gegeven antwoorden"),
 ])
-def test_report_mode_renders_static_html_without_widgets(name, needle, tmp_path, store_file):
+def test_report_mode_renders_static_html_without_widgets(name, needle, absent, tmp_path,
+                                                         store_file):
+    # each notebook reports its own part: the batch joins both into one page
     nb = run(name, tmp_path, assessment_id="SW-001", store_path=str(store_file),
              interactive=False)
     outs = outputs(nb)
     assert not any(WIDGET_MIME in o.get("data", {}) for o in outs)
     html = "".join(o["data"]["text/html"] for o in outs if "text/html" in o.get("data", {}))
-    assert needle in html and "Woonstichting &lt;Noord&gt;" in html
+    assert needle in html and "Woonstichting &lt;Noord&gt;" in html and absent not in html
     assert not any(o.get("output_type") == "error" for o in outs)
 
 
