@@ -44,3 +44,30 @@ def test_store_path_resolution(tmp_path, monkeypatch):
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
     assert resolve_store_path("") == tmp_path / "data" / "avgkit.sqlite"
+
+
+def test_run_takes_the_query_string_and_says_what_it_ignored(tmp_path, capsys):
+    from avgkit.assessment import Assessment
+    from avgkit.notebook import run
+    from avgkit.store import Store
+
+    path = tmp_path / "s.sqlite"
+    Store(path).create(Assessment(id="SW-001", corporation="C", contractor="A"), "test")
+    app = run("samenwerking", store_path=str(path), query="id=SW-001&lang=en&evil=<b>1</b>")
+    assert app.session.id == "SW-001" and app.lang == "en"
+    assert "evil: unknown parameter" in app.message.value and "<b>" not in app.message.value
+
+
+def test_report_mode_never_creates_a_store_and_names_a_missing_id(tmp_path):
+    from avgkit.notebook import run
+    from avgkit.store import Store
+
+    missing = tmp_path / "nope.sqlite"
+    with pytest.raises(FileNotFoundError, match="never creates"):
+        run("samenwerking", "SW-001", str(missing), interactive=False, query="")
+    assert not missing.exists()
+    Store(tmp_path / "s.sqlite")
+    with pytest.raises(LookupError, match="SW-404"):
+        run("samenwerking", "SW-404", str(tmp_path / "s.sqlite"), interactive=False, query="")
+    with pytest.raises(ValueError, match="kind"):
+        run("onzin", query="")

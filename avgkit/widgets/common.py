@@ -22,7 +22,7 @@ log = logging.getLogger("avgkit.widgets")
 def full() -> w.Layout:
     """A new full-width layout. Never share one Layout between widgets: hiding one (display
     none) would hide every widget that shares it."""
-    return w.Layout(width="100%")
+    return w.Layout(width="calc(100% - 6px)")  # inputs have a margin: 100% would overflow
 
 
 class ErrorLog:
