@@ -15,8 +15,12 @@ from pydantic import ValidationError
 
 from avgkit.knowledge.schema import (
     Begrippen,
+    Concepten,
+    Datalekken,
+    ModelAgreement,
     Overeenkomsten,
     Regels,
+    Register,
     Samenwerkingsvormen,
     Varianten,
     Verplichtingen,
@@ -34,6 +38,11 @@ SCHEMAS: dict[str, type] = {
     "overeenkomsten": Overeenkomsten,
     "vragen": Vragen,
     "regels": Regels,
+    "verwerkersovereenkomst": ModelAgreement,
+    "modelregeling": ModelAgreement,
+    "concepten": Concepten,
+    "datalekken": Datalekken,
+    "register": Register,
 }
 
 
