@@ -417,12 +417,15 @@ def _count(value: int | None, lang: str) -> str:
 
 
 def render_report(incident: Incident, assessment: Assessment, lang: str = "nl",
-                  now: dt.datetime | None = None, history: Iterable[Any] = ()) -> str:
-    """The incident report: one self-contained HTML page, every value escaped."""
+                  now: dt.datetime | None = None, history: Iterable[Any] = (),
+                  standalone: bool = True) -> str:
+    """The incident report: a self-contained HTML page (standalone) or a fragment for a
+    notebook output; every value escaped."""
     from avgkit.templating import environment
 
     context = report_context(incident, assessment, lang, now, history)
-    return environment().get_template("incident.html.j2").render(**context)
+    return environment().get_template("incident.html.j2").render(standalone=standalone,
+                                                                 **context)
 
 
 def safe_filename(text: str) -> str:
