@@ -9,7 +9,7 @@ import sys
 from avgkit import __version__
 
 # Add a subcommand by adding its module name here.
-COMMANDS = ("classify", "draft", "register")
+COMMANDS = ("classify", "checklist", "draft", "register")
 
 
 class UsageError(Exception):

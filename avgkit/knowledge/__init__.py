@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from avgkit.knowledge.schema import (
     Begrippen,
+    Beveiliging,
     Concepten,
     Datalekken,
     ModelAgreement,
@@ -38,6 +39,7 @@ SCHEMAS: dict[str, type] = {
     "overeenkomsten": Overeenkomsten,
     "vragen": Vragen,
     "regels": Regels,
+    "beveiliging": Beveiliging,
     "verwerkersovereenkomst": ModelAgreement,
     "modelregeling": ModelAgreement,
     "concepten": Concepten,

@@ -413,3 +413,279 @@ class Register(Strict):
     common: dict[str, BiText]
     values: dict[str, BiText]
     parties: dict[Literal["corporation", "contractor"], BiText]
+# --- beveiliging.yaml: the Bijlage 2 security checklist (avgkit.checklist) ------------------------
+
+Level = Literal["laag", "midden", "hoog"]
+LEVEL_ORDER: tuple[str, ...] = ("laag", "midden", "hoog")
+Category = Literal["technisch", "organisatorisch"]
+AnswerStatus = Literal["aanwezig", "gedeeltelijk", "afwezig", "nvt"]
+GapStatus = Literal["gedeeltelijk", "afwezig"]
+VerdictName = Literal["voldoende", "aandacht nodig", "onvoldoende"]
+FactorKey = Literal["data_kind", "data_subjects", "purpose", "retention", "organisation_size"]
+# A control number of ISO/IEC 27002:2022: 5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34.
+IsoRef = Annotated[str, StringConstraints(
+    pattern=r"^(5\.([1-9]|[12][0-9]|3[0-7])|6\.[1-8]|7\.([1-9]|1[0-4])|8\.([1-9]|[12][0-9]|3[0-4]))$")]
+SourceMeasureId = Annotated[str, StringConstraints(pattern=r"^(tm|om)-0[1-9]$")]
+# An organisation's own measure: "eigen-" and lower-case words joined by hyphens.
+CustomMeasureId = Annotated[str, StringConstraints(
+    pattern=r"^eigen-[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+
+
+class SourceQuote(Bilingual):
+    source: NonEmpty  # where in the source the sentence stands
+
+
+class CategoryInfo(Strict):
+    label: BiText
+
+
+class LevelInfo(Strict):
+    label: BiText
+    description: BiText
+
+
+class StatusInfo(Strict):
+    label: BiText
+    points: Annotated[float, Field(ge=0, le=1)] | None = None  # None: left out of the score
+
+
+class FactorOption(Strict):
+    value: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+    label: BiText
+    citations: list[NonEmpty] = []
+
+
+class Factor(Strict):
+    key: FactorKey
+    kind: Literal["choice", "count", "text"]
+    name: BiText
+    question: BiText
+    quotes: Annotated[list[NonEmpty], Field(min_length=1)]
+    citations: Citations
+    options: list[FactorOption] = []
+    note: BiText | None = None
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> Factor:
+        if self.kind == "count" and self.options:
+            raise ValueError(f"factor {self.key!r} counts, so it takes no options")
+        if self.kind != "count" and not self.options:
+            raise ValueError(f"factor {self.key!r} of kind {self.kind!r} needs options")
+        values = [o.value for o in self.options]
+        if len(set(values)) != len(values):
+            raise ValueError(f"factor {self.key!r} has duplicate option values")
+        return self
+
+
+class RiskCondition(Strict):
+    factor: FactorKey
+    equals: NonEmpty | None = None
+    one_of: list[NonEmpty] | None = None
+    at_least: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> RiskCondition:
+        if sum(x is not None for x in (self.equals, self.one_of, self.at_least)) != 1:
+            raise ValueError("a condition needs exactly one of equals, one_of, at_least")
+        return self
+
+    @property
+    def values(self) -> list[str]:
+        return [self.equals] if self.equals is not None else list(self.one_of or [])
+
+
+class RiskRule(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: NonEmpty
+    when: RiskCondition | None = None  # None: always fires
+    min_level: Level | None = None
+    raise_by: Annotated[int, Field(ge=1, le=2)] | None = Field(default=None, alias="raise")
+    ours: bool
+    quotes: Annotated[list[NonEmpty], Field(min_length=1)]
+    citations: Citations
+    text: BiText
+
+    @model_validator(mode="after")
+    def _one_effect(self) -> RiskRule:
+        if (self.min_level is None) == (self.raise_by is None):
+            raise ValueError(f"risk rule {self.id!r} needs exactly one of min_level, raise")
+        return self
+
+
+class SeverityCondition(Strict):
+    status: Annotated[list[GapStatus], Field(min_length=1)]
+    risk_level: list[Level] | None = None
+    expected_from: list[Level] | None = None
+
+
+class SeverityRule(Strict):
+    id: NonEmpty
+    when: SeverityCondition
+    severity: Level
+    ours: bool
+    text: BiText
+
+
+class VerdictCondition(Strict):
+    finding_severity: Level | None = None
+    max_score_below: Annotated[float, Field(gt=0, le=1)] | None = None
+    open_items: Literal[True] | None = None
+    findings: Literal[True] | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> VerdictCondition:
+        if sum(v is not None for v in self.__dict__.values()) != 1:
+            raise ValueError("a verdict condition needs exactly one test")
+        return self
+
+
+class VerdictRule(Strict):
+    id: NonEmpty
+    when: VerdictCondition | None = None  # None: always (the last rule)
+    verdict: VerdictName
+    ours: bool
+    quotes: list[NonEmpty] = []
+    citations: Citations
+    text: BiText
+
+
+class MeasureBase(Bilingual):
+    category: Category
+    expected_from: Level  # the lowest risk level at which the measure is expected (ours)
+    evidence: BiText  # what counts as evidence (ours)
+    note: BiText | None = None
+
+
+class SourceMeasure(MeasureBase):
+    id: SourceMeasureId
+    number: Annotated[int, Field(ge=1)]
+    iso27002: Annotated[list[IsoRef], Field(min_length=1)]
+    citations: Citations
+
+
+class CustomMeasure(MeasureBase):
+    id: CustomMeasureId
+    iso27002: list[IsoRef] = []
+    citations: list[NonEmpty] = []
+
+
+class OpenTexts(Strict):
+    factor_missing: BiText
+    factor_unclassified: BiText
+    measure_open: BiText
+
+
+class Beveiliging(Strict):
+    file: Literal["beveiliging"]
+    source: NonEmpty
+    title: BiText
+    intro: Annotated[list[NonEmpty], Field(min_length=1)]
+    ours_note: BiText
+    iso_note: BiText
+    quotes: dict[str, SourceQuote]
+    categories: dict[Category, CategoryInfo]
+    levels: dict[Level, LevelInfo]
+    statuses: dict[Literal["aanwezig", "gedeeltelijk", "afwezig", "nvt", "open"], StatusInfo]
+    verdicts: dict[VerdictName, BiText]
+    open_texts: OpenTexts
+    factors: Annotated[list[Factor], Field(min_length=5, max_length=5)]
+    risk_rules: Annotated[list[RiskRule], Field(min_length=1)]
+    severity_rules: Annotated[list[SeverityRule], Field(min_length=1)]
+    verdict_rules: Annotated[list[VerdictRule], Field(min_length=1)]
+    iso27002_controls: dict[IsoRef, BiText]
+    measures: Annotated[list[SourceMeasure], Field(min_length=15, max_length=15)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Beveiliging:
+        """Cross-references: every id a rule or measure names exists; the lists are complete."""
+        for name, keys, wanted in (
+                ("categories", self.categories, Category), ("levels", self.levels, Level),
+                ("verdicts", self.verdicts, VerdictName)):
+            missing = set(wanted.__args__) - set(keys)
+            if missing:
+                raise ValueError(f"{name}: missing {', '.join(sorted(missing))}")
+        if set(self.statuses) != {"aanwezig", "gedeeltelijk", "afwezig", "nvt", "open"}:
+            raise ValueError("statuses: need aanwezig, gedeeltelijk, afwezig, nvt and open")
+        if self.statuses["nvt"].points is not None:
+            raise ValueError("statuses.nvt: nvt leaves the score, so it takes no points")
+        for status in ("aanwezig", "gedeeltelijk", "afwezig", "open"):
+            if self.statuses[status].points is None:
+                raise ValueError(f"statuses.{status}: points are missing")
+        for where, ids in (("intro", self.intro),
+                           *((f"factors.{f.key}.quotes", f.quotes) for f in self.factors),
+                           *((f"risk_rules.{r.id}.quotes", r.quotes) for r in self.risk_rules),
+                           *((f"verdict_rules.{r.id}.quotes", r.quotes)
+                             for r in self.verdict_rules)):
+            for q in ids:
+                if q not in self.quotes:
+                    raise ValueError(f"{where}: unknown quote {q!r}")
+        factors = {f.key: f for f in self.factors}
+        if len(factors) != len(self.factors):
+            raise ValueError("factors: a factor key occurs twice")
+        rule_ids = [r.id for r in self.risk_rules]
+        if len(set(rule_ids)) != len(rule_ids):
+            raise ValueError("risk_rules: a rule id occurs twice")
+        for rule in self.risk_rules:
+            cond = rule.when
+            if cond is None:
+                continue
+            factor = factors[cond.factor]
+            if (cond.at_least is not None) != (factor.kind == "count"):
+                hint = ("a count: use at_least" if factor.kind == "count"
+                        else "not a count: use equals or one_of")
+                raise ValueError(f"risk_rules.{rule.id}.when: factor {cond.factor!r} is {hint}")
+            options = {o.value for o in factor.options}
+            for value in cond.values:
+                if value not in options:
+                    raise ValueError(f"risk_rules.{rule.id}.when: {value!r} is not an option of "
+                                     f"factor {cond.factor!r} ({', '.join(sorted(options))})")
+        for status in GapStatus.__args__:
+            if not any(r.when.status == [status] and r.when.risk_level is None
+                       and r.when.expected_from is None for r in self.severity_rules):
+                raise ValueError(f"severity_rules: no rule for every {status!r} gap "
+                                 "(a rule with only that status)")
+        if self.verdict_rules[-1].when is not None:
+            raise ValueError("verdict_rules: the last rule must have no condition")
+        if any(r.when is None for r in self.verdict_rules[:-1]):
+            raise ValueError("verdict_rules: only the last rule may have no condition")
+        check_measures(self.measures, self.iso27002_controls, source=True)
+        return self
+
+
+def check_measures(measures, controls: dict | None = None, source: bool = False) -> None:
+    """Ids unique; source measures 9 technisch (tm-01..09) and 6 organisatorisch (om-01..06) in
+    the source's order; ISO references known when a table of controls is given."""
+    ids = [m.id for m in measures]
+    for i, mid in enumerate(ids):
+        if mid in ids[:i]:
+            raise ValueError(f"measures.{i}.id: {mid!r} occurs twice")
+    if source:
+        want = [f"tm-{n:02d}" for n in range(1, 10)] + [f"om-{n:02d}" for n in range(1, 7)]
+        if ids != want:
+            raise ValueError(f"measures: expected the ids {', '.join(want)} in this order")
+        for i, m in enumerate(measures):
+            prefix = "tm" if m.category == "technisch" else "om"
+            if not m.id.startswith(prefix) or m.number != int(m.id[3:]):
+                raise ValueError(f"measures.{i}: id {m.id!r} does not fit category "
+                                 f"{m.category!r} and number {m.number}")
+    if controls is not None:
+        for i, m in enumerate(measures):
+            for ref in m.iso27002:
+                if ref not in controls:
+                    raise ValueError(f"measures.{i}.iso27002: {ref!r} is not in iso27002_controls")
+
+
+class EigenMaatregelen(Strict):
+    """An organisation's own measures (a data file outside the package, e.g.
+    data/eigen-maatregelen.yaml)."""
+
+    file: Literal["eigen-maatregelen"]
+    organisation: str = ""
+    note: BiText | None = None
+    measures: Annotated[list[CustomMeasure], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> EigenMaatregelen:
+        check_measures(self.measures)
+        return self
