@@ -377,12 +377,11 @@ class _Builder:
 
     def measure_row(self, x: Mapping[str, Any]) -> tuple[Runs, ...]:
         m = self.c.measures
-        label = x.get("status_label") or {}
-        status = label.get(self.lang) if label else self.t(m.status[x["status"]])
+        status = x["status_label"][self.lang]  # the checklist's own label of the status
         note = " ".join(clean_value(x.get(k) or "") for k in ("note", "evidence", "reason"))
         actions = [template_runs(self.t(m.action), what=a.get("what", ""),
                                  owner=a.get("owner") or "-", due=a.get("due") or "-",
-                                 status=a.get("status", ""))
+                                 status=self.t(m.action_status[a.get("status") or "open"]))
                    for a in x.get("actions") or ()]
         return ((Segment(x["id"]),), (Segment(x["text"][self.lang]),),
                 (Segment(status, "filled"),), (Segment(note.strip(), "filled"),) if note.strip()

@@ -331,8 +331,7 @@ class MeasureTexts(Strict):
     intro: BiText
     risk: BiText
     headers: dict[Literal["id", "measure", "status", "note", "actions"], BiText]
-    own: BiText
-    status: dict[Literal["aanwezig", "gedeeltelijk", "afwezig", "nvt", "open"], BiText]
+    action_status: dict[Literal["open", "bezig", "gereed"], BiText]
     action: BiText
 
 
