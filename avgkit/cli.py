@@ -9,7 +9,8 @@ import sys
 from avgkit import __version__
 
 # Add a subcommand by adding its module name here.
-COMMANDS = ("classify", "checklist", "draft", "register")
+COMMANDS = ("classify", "checklist", "list", "show", "history", "export", "import",
+            "batch", "draft", "register")
 
 
 class UsageError(Exception):

@@ -688,3 +688,8 @@ class EigenMaatregelen(Strict):
     def _unique(self) -> EigenMaatregelen:
         check_measures(self.measures)
         return self
+
+
+class Overzicht(Strict):
+    file: Literal["overzicht"]
+    labels: dict[str, BiText]

@@ -1,0 +1,171 @@
+"""`avgkit batch`: assess a whole portfolio with papermill and write the reports management reads.
+
+    run_batch(portfolio, out_dir, ...) -> BatchOutcome
+
+1. Read and validate the portfolio; refused rows are listed, valid rows go on.
+2. Copy the assessments into the batch's own store (<out>/_avgkit/portefeuille.sqlite) so the
+   notebooks get identifiers and paths only, never text from the portfolio.
+3. Skip collaborations whose inputs did not change since the last run (unless force).
+4. Run the rest on all cores (or a Dask cluster): one report + JSON result per collaboration.
+5. Write index.html, results.xlsx and results.csv over every collaboration of the portfolio.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from avgkit.assessment import Assessment
+from avgkit.batch.files import safe_name
+from avgkit.batch.overview import write_overview
+from avgkit.batch.runner import (
+    CHECKLIST_NB,
+    COLLABORATION_NB,
+    NOTEBOOKS,
+    Job,
+    environment_hash,
+    input_hash,
+    is_up_to_date,
+    result_path,
+    run_job,
+)
+
+STATE_DIR = "_avgkit"
+
+
+@dataclass
+class BatchOutcome:
+    out_dir: Path
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # one line per refused portfolio row
+    interrupted: bool = False
+
+    @property
+    def exit_status(self) -> int:
+        """How many collaborations failed or rows were refused (capped for the shell)."""
+        if self.interrupted:
+            return 130
+        return min(len(self.failed) + len(self.refused), 125)
+
+
+def sync_store(store, assessments: Iterable[Assessment], who: str = "avgkit batch") -> None:
+    """Make the batch store hold exactly these assessments' current answers."""
+    from avgkit.store import NotFoundError
+
+    for assessment in assessments:
+        try:
+            current = store.get(assessment.id)
+        except NotFoundError:
+            store.create(assessment, who)
+            continue
+        old, new = current.to_dict(), assessment.to_dict()
+        changes = {k: v for k, v in new.items()
+                   if k not in ("id", "created", "updated") and old.get(k) != v}
+        if changes:
+            store.update(assessment.id, changes, who)
+
+
+def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
+    # spawn: each worker starts clean (no inherited zmq sockets) and keeps its own warm kernel.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(run_job, job) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                on_done(future.result())
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
+def _dask_map(jobs: list[Job], scheduler: str, on_done: Callable[[dict], None]) -> None:
+    from dask.distributed import Client
+    from dask.distributed import as_completed as dask_completed
+
+    with Client(scheduler) as client:
+        futures = [client.submit(run_job, job, pure=False, key=f"avgkit-{job.name}")
+                   for job in jobs]
+        try:
+            for future in dask_completed(futures):
+                on_done(future.result())
+        except BaseException:
+            client.cancel(futures)
+            raise
+
+
+def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lang: str = "nl",
+              only: list[str] | None = None, force: bool = False, scheduler: str | None = None,
+              sheet: str | None = None, notebooks_dir: Path = NOTEBOOKS,
+              progress: bool = True, isolated: bool = False) -> BatchOutcome:
+    from tqdm import tqdm
+
+    from avgkit.portfolio import read_portfolio
+    from avgkit.store import Store
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcome = BatchOutcome(out_dir)
+    assessments, errors = read_portfolio(Path(portfolio), sheet=sheet)
+    outcome.refused = [str(e) for e in errors]
+    if only:
+        unknown = sorted(set(only) - {a.id for a in assessments})
+        if unknown:
+            raise ValueError(f"--only: no valid collaboration with id {', '.join(unknown)} "
+                             f"in {portfolio}")
+        assessments = [a for a in assessments if a.id in set(only)]
+
+    store_path = out_dir / STATE_DIR / "portefeuille.sqlite"
+    store_path.parent.mkdir(exist_ok=True)
+    sync_store(Store(store_path), assessments)
+
+    env = environment_hash(Path(notebooks_dir), lang)
+    names = {a.id: safe_name(a.id) for a in assessments}
+    jobs: list[Job] = []
+    for a in assessments:
+        wanted = input_hash(a.to_dict(), env)
+        if not force and is_up_to_date(out_dir, names[a.id], wanted):
+            outcome.skipped.append(a.id)
+            continue
+        jobs.append(Job(id=a.id, name=names[a.id], store_path=str(store_path.resolve()),
+                        out_dir=str(out_dir.resolve()), lang=lang, input_hash=wanted,
+                        with_checklist=bool(a.checklist), notebooks_dir=str(notebooks_dir),
+                        isolated=isolated))
+
+    bar = tqdm(total=len(jobs), unit="rapport", disable=not progress or not jobs,
+               file=sys.stderr, desc="avgkit batch")
+
+    def on_done(record: dict[str, Any]) -> None:
+        (outcome.ran if record["status"] == "ok" else outcome.failed).append(record["id"])
+        bar.update()
+
+    try:
+        if jobs and scheduler:
+            _dask_map(jobs, scheduler, on_done)
+        elif jobs:
+            _pool_map(jobs, workers or os.cpu_count() or 1, on_done)
+    except KeyboardInterrupt:
+        outcome.interrupted = True  # what finished is on disk; a rerun resumes from there
+    finally:
+        bar.close()
+
+    records = []
+    for a in assessments:
+        try:
+            records.append(json.loads(result_path(out_dir, names[a.id]).read_text("utf-8")))
+        except (OSError, ValueError):
+            records.append({"id": a.id, "status": "failed", "report": None,
+                            "error": "niet uitgevoerd (onderbroken)", "summary": None})
+    write_overview(out_dir, records, outcome.refused, lang=lang)
+    return outcome
+
+
+__all__ = ["BatchOutcome", "CHECKLIST_NB", "COLLABORATION_NB", "run_batch"]

@@ -1,0 +1,43 @@
+"""`avgkit batch`: the main job — every collaboration of a portfolio to an HTML report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from avgkit.models import LANGS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batch", help="beoordeel een hele portefeuille en schrijf de rapporten",
+                       description="Run the report notebooks for every collaboration of a "
+                                   "portfolio (CSV/XLSX) and write the management overview.")
+    p.add_argument("portfolio", type=Path, help="portefeuille (.csv of .xlsx)")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (reports/)")
+    p.add_argument("--workers", type=int, default=None, help="parallel workers (all cores)")
+    p.add_argument("--lang", choices=LANGS, default="nl")
+    p.add_argument("--only", nargs="+", metavar="ID", help="only these collaboration ids")
+    p.add_argument("--force", action="store_true", help="rerun even when nothing changed")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--sheet", help="sheet name in an .xlsx portfolio (default: the first)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from avgkit.batch import run_batch
+
+    if args.workers is not None and args.workers < 1:
+        raise ValueError("--workers must be at least 1")
+    outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
+                        only=args.only, force=args.force, scheduler=args.scheduler,
+                        sheet=args.sheet, progress=not args.quiet)
+    for line in outcome.refused:
+        print(f"geweigerd: {line}")
+    print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "
+          f"overgeslagen, {len(outcome.failed)} mislukt, {len(outcome.refused)} regels "
+          f"geweigerd. Overzicht: {args.out / 'index.html'}")
+    if outcome.interrupted:
+        print("Onderbroken: start dezelfde opdracht opnieuw om verder te gaan.")
+    return outcome.exit_status
