@@ -290,16 +290,21 @@ class IncidentStore:
 
     def save(self, assessment_id: str, incident: Incident, who: str,
              base_version: int | None = None) -> int:
-        """Save an incident (new, or its changed fields); returns the assessment's version.
-        With base_version, a field someone else changed since then raises ConflictError."""
+        """Save an incident (new, or the fields that differ from what the caller read); returns
+        the assessment's version. With base_version (the version the caller read), only fields
+        changed since that version are written, and one someone else changed meanwhile raises
+        ConflictError; changes to other fields merge."""
         incident = Incident.from_dict(incident.to_dict())  # validate what is saved
-        current = self.store.get(assessment_id).incidents.get(incident.id)
+        seen = (self.store.rebuild(assessment_id, version=base_version) if base_version
+                else self.store.get(assessment_id)).incidents.get(incident.id)
         new = incident.to_dict()
-        if current is None:
+        if seen is None:
             changes = {f"incidents.{incident.id}": new}
         else:
             changes = {f"incidents.{incident.id}.{k}": v for k, v in new.items()
-                       if current.get(k) != v}
+                       if seen.get(k) != v}
+        if not changes:
+            return self.store.version(assessment_id)
         return self.store.update(assessment_id, changes, who, base_version=base_version)
 
     def history(self, assessment_id: str, incident_id: str) -> list:

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from avgkit.commands._store_cli import add_store_option, clean, open_store, store_errors
 from avgkit.models import LANGS
 from avgkit.processing_register import PARTIES, build_register, write_register
 
@@ -18,8 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "viewpoint, for every assessed collaboration.")
     p.add_argument("portfolio", nargs="?", type=Path,
                    help="a portfolio (Excel/CSV); without it the store is read")
-    p.add_argument("--store", type=Path, help="the store file (default: $AVGKIT_STORE or "
-                   "data/avgkit.sqlite)")
+    add_store_option(p, data=False)
     p.add_argument("--party", choices=PARTIES, required=True,
                    help="whose register: the corporation's or the contractor's")
     p.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
@@ -37,17 +37,13 @@ def load_assessments(args: argparse.Namespace) -> list:
 
         assessments, errors = read_portfolio(args.portfolio)
         for error in errors:
-            print(f"avgkit register: skipped: {error}", file=sys.stderr)
+            print(f"avgkit register: skipped: {clean(error)}", file=sys.stderr)
         return list(assessments)
-    from avgkit.commands.draft import open_store
-
-    store = open_store(args.store)
-    try:
+    with open_store(args) as store:
         return store.list()
-    finally:
-        store.close()
 
 
+@store_errors
 def run(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() != ".xlsx":
         raise ValueError(f"the register is written as .xlsx, got {args.output.name!r}")
