@@ -285,8 +285,14 @@ class DatalekForm:
         except ValueError as exc:
             self.message.value = html.escape(self.t("not_saved").format(problem=exc))
             return None
+        others = self.base_version is not None and version > self.base_version + 1
         self.base_version = version
-        self.message.value = html.escape(self.t("saved").format(id=incident.id, version=version))
+        if others and self.current_id is not None:
+            self.load(incident.id)  # show what others changed meanwhile (merged by field)
+        message = self.t("saved").format(id=incident.id, version=version)
+        if others:
+            message += " " + self.t("merged")
+        self.message.value = html.escape(message)
         if self.current_id is None:
             self.current_id = incident.id
             self.loading = True
