@@ -74,6 +74,35 @@ def sync_store(store, assessments: Iterable[Assessment], who: str = "avgkit batc
             store.update(assessment.id, changes, who)
 
 
+def resolve_references(assessments: list, store_path: Path | None) -> tuple[list, list[str]]:
+    """Rows with a beoordeling_ref take the saved assessment from the user's store (under the
+    row's own id); a reference that is not there refuses that row."""
+    from avgkit.store import NotFoundError, Store, StoreError, default_store_path
+
+    if not any(getattr(a, "assessment_ref", None) for a in assessments):
+        return assessments, []
+    path = Path(store_path) if store_path else default_store_path()
+    resolved, refused = [], []
+    try:
+        store = Store(path)
+    except StoreError as exc:
+        store, problem = None, str(exc)
+    for a in assessments:
+        ref = getattr(a, "assessment_ref", None)
+        if not ref:
+            resolved.append(a)
+            continue
+        try:
+            if store is None:
+                raise StoreError(problem)
+            saved = store.get(ref)
+        except (NotFoundError, StoreError) as exc:
+            refused.append(f"{a.source}, rij {a.row}: beoordeling_ref {ref!r}: {exc}")
+            continue
+        resolved.append(Assessment.from_dict({**saved.to_dict(), "id": a.id}))
+    return resolved, refused
+
+
 def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
     # spawn: each worker starts clean (no inherited zmq sockets) and keeps its own warm kernel.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
@@ -104,7 +133,8 @@ def _dask_map(jobs: list[Job], scheduler: str, on_done: Callable[[dict], None]) 
 
 def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lang: str = "nl",
               only: list[str] | None = None, force: bool = False, scheduler: str | None = None,
-              sheet: str | None = None, notebooks_dir: Path = NOTEBOOKS,
+              sheet: str | None = None, store: Path | None = None,
+              notebooks_dir: Path = NOTEBOOKS,
               progress: bool = True, isolated: bool = False) -> BatchOutcome:
     from tqdm import tqdm
 
@@ -115,7 +145,9 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
     out_dir.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(out_dir)
     assessments, errors = read_portfolio(Path(portfolio), sheet=sheet)
-    outcome.refused = [str(e) for e in errors]
+    outcome.refused = [str(e) for e in errors if not getattr(e, "warning", False)]
+    assessments, unresolved = resolve_references(assessments, store)
+    outcome.refused += unresolved
     if only:
         unknown = sorted(set(only) - {a.id for a in assessments})
         if unknown:
@@ -125,7 +157,7 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
 
     store_path = out_dir / STATE_DIR / "portefeuille.sqlite"
     store_path.parent.mkdir(exist_ok=True)
-    sync_store(Store(store_path), assessments)
+    sync_store(Store(store_path), [Assessment.from_dict(a.to_dict()) for a in assessments])
 
     env = environment_hash(Path(notebooks_dir), lang)
     names = {a.id: safe_name(a.id) for a in assessments}

@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--sheet", help="sheet name in an .xlsx portfolio (default: the first)")
+    p.add_argument("--store", type=Path, help="store for rows with beoordeling_ref "
+                   "(default: $AVGKIT_STORE, else data/avgkit.sqlite)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--workers must be at least 1")
     outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
                         only=args.only, force=args.force, scheduler=args.scheduler,
-                        sheet=args.sheet, progress=not args.quiet)
+                        sheet=args.sheet, store=args.store, progress=not args.quiet)
     for line in outcome.refused:
         print(f"geweigerd: {line}")
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "

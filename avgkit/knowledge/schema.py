@@ -693,3 +693,68 @@ class EigenMaatregelen(Strict):
 class Overzicht(Strict):
     file: Literal["overzicht"]
     labels: dict[str, BiText]
+ColumnKind = Literal["id", "text", "form", "bool", "agreement", "date", "flag", "points",
+                     "data_kind", "count", "size", "status", "measure_notes"]
+
+
+class CellKind(Strict):
+    expected: BiText
+    choices: list[NonEmpty] = []
+    synonyms: dict[str, list[NonEmpty]] = {}
+
+    @model_validator(mode="after")
+    def _synonyms_of_choices(self) -> CellKind:
+        unknown = set(self.synonyms) - set(self.choices)
+        if unknown:
+            raise ValueError(f"synonyms for values that are not choices: {sorted(unknown)}")
+        return self
+
+
+class Problem(Strict):
+    text: BiText
+    expected: BiText | None = None
+
+
+class PortfolioColumn(Strict):
+    key: NonEmpty
+    header: NonEmpty
+    aliases: list[NonEmpty] = []
+    group: NonEmpty
+    kind: ColumnKind
+    required: bool = False
+    question: NonEmpty | None = None  # a vragen.yaml key whose question text is the help
+    help: BiText | None = None
+    example: str = ""
+    citations: list[NonEmpty] = []
+
+
+class Portefeuille(Strict):
+    file: Literal["portefeuille"]
+    note: BiText
+    groups: dict[str, BiText]
+    kinds: dict[ColumnKind, CellKind]
+    columns: Annotated[list[PortfolioColumn], Field(min_length=1)]
+    problems: dict[str, Problem]
+    texts: dict[str, BiText]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Portefeuille:
+        seen: dict[str, str] = {}
+        for col in self.columns:
+            if col.group not in self.groups:
+                raise ValueError(f"column {col.key!r}: unknown group {col.group!r}")
+            if col.kind not in self.kinds:
+                raise ValueError(f"column {col.key!r}: kind {col.kind!r} has no entry in kinds")
+            if (col.help is None) == (col.question is None):
+                raise ValueError(f"column {col.key!r}: give either help or question")
+            for name in (col.key, col.header, *col.aliases):
+                norm = normalise_header(name)
+                if seen.setdefault(norm, col.key) != col.key:
+                    raise ValueError(f"column {col.key!r}: header {name!r} is also used by "
+                                     f"column {seen[norm]!r}")
+        return self
+
+
+def normalise_header(name: str) -> str:
+    """Headers match regardless of case, spaces, '-' and '_' ('TM 01' == 'tm-01')."""
+    return re.sub(r"[\s_\-]+", "_", str(name).strip().lower()).strip("_")

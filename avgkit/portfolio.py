@@ -1,0 +1,301 @@
+"""Read a portfolio: one row per collaboration, from CSV or XLSX, into Assessments.
+
+The columns are data (knowledge/portefeuille.yaml). Every bad cell becomes a RowError naming the
+file, the row as Excel shows it (header = row 1), the column, the value and what was expected; a
+row with an error is refused, the other rows still come back. Nothing here raises on bad input.
+The raw table is read by portfolio_table, single cells parsed by portfolio_cells; this module
+maps headers to columns, checks combinations of cells and builds the Assessments.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from avgkit.answers import EMPTY_WORDS
+from avgkit.assessment import AgreementInPlace, Assessment
+from avgkit.classifier import FACT_KEYS
+from avgkit.knowledge.schema import PortfolioColumn, normalise_header
+from avgkit.models import Text
+from avgkit.portfolio_cells import PARSERS, CellProblem, as_text, is_empty
+from avgkit.portfolio_errors import (
+    FILE_PROBLEMS,
+    FileProblem,
+    RowError,
+    Summary,
+    make_error,
+    show,
+    summarise,
+)
+from avgkit.portfolio_spec import (
+    column_help,
+    column_letter,
+    columns,
+    header_for,
+    header_index,
+    measure_ids,
+    spec,
+)
+from avgkit.portfolio_table import MAX_BYTES, MAX_ROWS, XLSX_SUFFIXES, read_table, short_reason
+
+__all__ = ["FILE_PROBLEMS", "MAX_BYTES", "MAX_ROWS", "PortfolioAssessment", "RowError", "Summary",
+           "column_help", "column_letter", "columns", "header_for", "measure_ids",
+           "read_portfolio", "spec", "summarise"]
+
+CUSTOM_MEASURE = re.compile(r"^eigen-[a-z0-9]+(?:-[a-z0-9]+)*$")
+ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen")
+RISK_KEYS = ("data_kind", "data_subjects", "purpose", "retention", "organisation_size")
+
+
+class PortfolioAssessment(Assessment):
+    """An Assessment read from a portfolio row. The extra fields say where it came from and are
+    left out of to_dict(), so the dict is a plain Assessment the store and batch accept."""
+
+    source: str = Field(default="", exclude=True)
+    row: int = Field(default=0, exclude=True)
+    # "Take the saved assessment with this id from the store": the batch reports on that one.
+    assessment_ref: str | None = Field(default=None, exclude=True)
+
+    def to_assessment(self) -> Assessment:
+        return Assessment.from_dict(self.to_dict())
+
+
+# --- columns --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    header: str
+    spec: PortfolioColumn | None = None
+    measure: str | None = None  # an organisation's own measure ("eigen-...")
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+def _accepted_headers(col: PortfolioColumn, lang: str) -> str:
+    names = list(dict.fromkeys((col.header, col.key, *col.aliases)))
+    return f" {spec().texts['or'].get(lang)} ".join(f"'{n}'" for n in names)
+
+
+def _resolve_columns(file: str, header: list[object]) -> tuple[list[_Column], list[RowError]]:
+    known = header_index()
+    cols: list[_Column] = []
+    errors: list[RowError] = []
+    used: dict[str, _Column] = {}
+    for i, raw in enumerate(header):
+        name = as_text(raw)
+        if not name:
+            cols.append(_Column(i, ""))
+            continue
+        norm = normalise_header(name)
+        col = known.get(norm)
+        measure = norm.replace("_", "-") if col is None else None
+        if measure and not CUSTOM_MEASURE.match(measure):
+            measure = None
+        key = col.key if col else measure
+        if key is None:
+            errors.append(make_error(file, "unknown-column", 1, name, None, column_letter(i),
+                                     warning=True, hint=_did_you_mean(norm, known)))
+            cols.append(_Column(i, name))
+            continue
+        if key in used:
+            errors.append(make_error(file, "duplicate-column", 1, name, None, column_letter(i),
+                                     other=used[key].letter))
+            continue
+        cols.append(used.setdefault(key, _Column(i, name, col, measure)))
+    present = {c.spec.key for c in cols if c.spec}
+    for col in spec().columns:
+        if col.required and col.key not in present:
+            errors.append(make_error(file, "missing-column", 1, col.header,
+                                     headers=Text(nl=_accepted_headers(col, "nl"),
+                                                  en=_accepted_headers(col, "en"))))
+    return cols, errors
+
+
+def _did_you_mean(norm: str, known: dict[str, PortfolioColumn]) -> Text | str:
+    guess = difflib.get_close_matches(norm, list(known), n=1, cutoff=0.6)
+    if not guess:
+        return ""
+    return spec().texts["did_you_mean"].format(name=known[guess[0]].header)
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    file: str
+    number: int
+    values: dict[str, Any] = field(default_factory=dict)  # key -> parsed value (non-empty)
+    cols: dict[str, _Column] = field(default_factory=dict)  # key -> its column
+    raw: dict[str, object] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    def error(self, problem: str, key: str, kind: str | None = None, warning: bool = False,
+              **params: object) -> None:
+        col = self.cols[key]
+        self.errors.append(make_error(self.file, problem, self.number, col.header,
+                                      self.raw.get(key), col.letter, kind, warning, **params))
+
+
+def _parse_row(file: str, number: int, cells: list[object], cols: list[_Column]) -> _Row:
+    row = _Row(file, number)
+    for col in cols:
+        value = cells[col.index] if col.index < len(cells) else None
+        key = col.spec.key if col.spec else col.measure
+        if key is None:
+            continue
+        row.cols[key] = col
+        if is_empty(value):
+            if col.spec and col.spec.required:
+                row.error("missing-value", key, col.spec.kind)
+            continue
+        row.raw[key] = value
+        kind = col.spec.kind if col.spec else "status"
+        try:
+            parsed = PARSERS[kind](value)
+        except CellProblem as p:
+            row.error(p.problem, key, kind, **p.params)
+            continue
+        if parsed is not None:
+            row.values[key] = parsed
+    _cross_check(row)
+    return row
+
+
+def _cross_check(row: _Row) -> None:
+    """Combinations of cells that each are fine but together are not."""
+    v = row.values
+    kind = v.get("agreement")
+    if "agreement" in row.raw and kind is None and as_text(row.raw["agreement"]).lower() \
+            not in EMPTY_WORDS:
+        kind = "?"  # the agreement cell itself is wrong and reported; judge nothing against it
+    header = row.cols["agreement"].header if "agreement" in row.cols else "overeenkomst"
+    for key in ("agreement_date", "agreement_points", "agreement_reviewed"):
+        if v.get(key) not in (None, False) and kind in (None, "geen"):
+            row.error("needs-agreement", key, other=header)
+    if "agreement_points" in v and kind not in (None, "geen", "?", "verwerkersovereenkomst"):
+        row.error("points-need-processor-agreement", "agreement_points", other=header)
+    measures = {k for k, c in row.cols.items()
+                if c.measure or (c.spec and c.spec.kind == "status")}
+    notes = v.get("measure_notes", {})
+    notes_header = row.cols["measure_notes"].header if "measure_notes" in row.cols else ""
+    for mid in sorted(measures):
+        if v.get(mid) == "nvt" and not notes.get(mid):
+            row.error("nvt-without-reason", mid, other=notes_header or "maatregel_toelichting",
+                      measure=mid)
+    for mid in notes:
+        if mid not in measures:
+            row.error("unknown-measure", "measure_notes", measure=mid,
+                      measures=", ".join(sorted(measures)) or "-")
+        elif mid not in v:
+            row.error("note-without-status", "measure_notes", measure=mid)
+    if "assessment_ref" in v:
+        answered = [row.cols[k].header for k in v
+                    if row.cols[k].measure or (row.cols[k].spec
+                                               and row.cols[k].spec.group in ANSWER_GROUPS)]
+        if answered:
+            row.error("ref-with-answers", "assessment_ref", warning=True,
+                      columns=", ".join(answered))
+
+
+def _checklist(v: dict[str, Any], cols: dict[str, _Column]) -> dict[str, Any]:
+    """The avgkit.checklist JSON form; empty when the row answers nothing of the checklist."""
+    statuses = {k: v[k] for k, c in cols.items()
+                if k in v and (c.measure or (c.spec and c.spec.kind == "status"))}
+    if not statuses and not any(k in v for k in RISK_KEYS):
+        return {}
+    notes = v.get("measure_notes", {})
+    answers = {}
+    for mid, status in statuses.items():
+        text = notes.get(mid, "")
+        answers[mid] = {"status": status, "note": "" if status == "nvt" else text,
+                        "evidence": "", "reason": text if status == "nvt" else "",
+                        "answered_by": v.get("auditor", ""), "answered_at": ""}
+    return {"risk_profile": {"data_kind": v.get("data_kind"),
+                             "data_subjects": v.get("data_subjects"),
+                             "purpose": v.get("purpose", ""), "retention": v.get("retention", ""),
+                             "organisation_size": v.get("organisation_size")},
+            "answers": answers}
+
+
+def _assessment(row: _Row) -> PortfolioAssessment:
+    v = row.values
+    return PortfolioAssessment(
+        id=v["id"], corporation=v.get("corporation", ""), contractor=v.get("contractor", ""),
+        description=v.get("description", ""), auditor=v.get("auditor", ""),
+        notes=v.get("notes", ""),
+        answers={k: v[k] for k in FACT_KEYS if k in v},
+        checklist=_checklist(v, row.cols),
+        agreement=AgreementInPlace(kind=v.get("agreement"), date=v.get("agreement_date"),
+                                   reviewed=v.get("agreement_reviewed", False),
+                                   points=v.get("agreement_points", {})),
+        source=row.file, row=row.number, assessment_ref=v.get("assessment_ref"))
+
+
+# --- the entry point ------------------------------------------------------------------------
+
+def read_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS,
+                   max_bytes: int = MAX_BYTES
+                   ) -> tuple[list[PortfolioAssessment], list[RowError]]:
+    """All valid rows as Assessments, and every problem found (warnings included: a warning
+    never refuses a row). Never raises on bad input."""
+    file = str(path)
+    try:
+        table = read_table(Path(path), sheet, max_rows, max_bytes)
+    except FileProblem as p:
+        return [], [make_error(file, p.problem, p.row, **p.params)]
+    errors: list[RowError] = []
+    suffix = Path(path).suffix.lower()
+    if sheet is not None and suffix not in XLSX_SUFFIXES:
+        errors.append(make_error(file, "sheet-ignored", warning=True, sheet=sheet))
+    (_, header), data = table[0], table[1:]
+    cols, header_errors = _resolve_columns(file, header)
+    errors += header_errors
+    if any(not e.warning for e in header_errors):
+        return [], errors
+    if not data:
+        errors.append(make_error(file, "no-rows", warning=True))
+    assessments: list[PortfolioAssessment] = []
+    first_row: dict[str, int] = {}
+    no_header = {c.index for c in cols if c.header == ""}
+    warned: set[int] = set()
+    for number, cells in data:
+        for i, cell in enumerate(cells):
+            if (i >= len(header) or i in no_header) and i not in warned and not is_empty(cell):
+                warned.add(i)
+                errors.append(make_error(file, "value-without-header", number, "", cell,
+                                         column_letter(i), warning=True))
+        row = _safe_parse_row(file, number, cells, cols)
+        rid = row.values.get("id")
+        if rid is not None:
+            first = first_row.setdefault(rid.casefold(), number)
+            if first != number:
+                row.error("duplicate-id", "id", first=first)
+        if not any(not e.warning for e in row.errors):
+            try:
+                assessments.append(_assessment(row))
+            except ValidationError as exc:
+                reason = exc.errors()[0]["msg"]
+                row.errors.append(make_error(file, "invalid-row", number, reason=show(reason)))
+        errors += sorted(row.errors, key=lambda e: _letter_order(e.letter))
+    return assessments, errors
+
+
+def _safe_parse_row(file: str, number: int, cells: list[object], cols: list[_Column]) -> _Row:
+    try:
+        return _parse_row(file, number, cells, cols)
+    except Exception as exc:  # noqa: BLE001 - one odd row must not stop the others
+        row = _Row(file, number)
+        row.errors.append(make_error(file, "invalid-row", number, reason=short_reason(exc)))
+        return row
+
+
+def _letter_order(letter: str | None) -> tuple[int, str]:
+    return (len(letter or ""), letter or "")
