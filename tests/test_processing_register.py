@@ -165,3 +165,27 @@ def test_register_command_errors(tmp_path):
     assert done.returncode == 2 and ".xlsx" in done.stderr
     done = avgkit("register", "-o", str(tmp_path / "r.xlsx"), cwd=tmp_path)
     assert done.returncode == 2 and "--party" in done.stderr
+
+
+def test_register_command_reads_a_portfolio_with_bad_rows_and_store_references(tmp_path):
+    store = tmp_path / "s.sqlite"
+    with Store(store) as s:
+        s.create(processor_assessment(), "tester")
+    csv = tmp_path / "portefeuille.csv"
+    csv.write_text(
+        "id;corporatie;aannemer;omschrijving;samenwerkingsvorm;beoordeling_ref\n"
+        "P-1;=cmd|' /C calc'!A0;Bouw;onderhoud;1;\n"
+        "P-2;Woonstede;Schilder;schilderwerk;9;\n"
+        "P-3;Woonstede;Vraagraak;;;SW-VO\n"
+        "P-4;Woonstede;Onbekend;;;SW-MISSING\n", encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    done = avgkit("register", str(csv), "--store", str(store), "--party", "corporation",
+                  "-o", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "samenwerkingsvorm" in done.stderr and "SW-MISSING" in done.stderr  # reported
+    rows = sheet_rows(load_workbook(out)["Art. 30 lid 1 (verantw.)"])
+    by_id = {r[0]: r for r in rows[1:]}
+    assert set(by_id) == {"P-1", "SW-VO"}
+    assert by_id["P-1"][3].startswith("'=cmd|' /C calc'!A0; contactgegevens")
+    assert by_id["P-1"][6] == "verwerkingsverantwoordelijke (verstrekking): Bouw"
+    assert by_id["SW-VO"][6] == "verwerker: Enquêtebureau Vraagraak"

@@ -7,7 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from avgkit.commands._store_cli import add_store_option, clean, open_store, store_errors
+from avgkit.commands._store_cli import (
+    add_store_option,
+    clean,
+    message,
+    open_store,
+    store_errors,
+)
 from avgkit.models import LANGS
 from avgkit.processing_register import PARTIES, build_register, write_register
 
@@ -18,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "controllers, 30(2) for processors) from one party's "
                                    "viewpoint, for every assessed collaboration.")
     p.add_argument("portfolio", nargs="?", type=Path,
-                   help="a portfolio (Excel/CSV); without it the store is read")
+                   help="a portfolio (Excel/CSV); without it every assessment in the store is "
+                        "read; rows with assessment_ref are read from the store")
     add_store_option(p, data=False)
     p.add_argument("--party", choices=PARTIES, required=True,
                    help="whose register: the corporation's or the contractor's")
@@ -30,17 +37,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def load_assessments(args: argparse.Namespace) -> list:
-    if args.portfolio is not None and args.store is not None:
-        raise ValueError("give a portfolio or --store, not both")
-    if args.portfolio is not None:
-        from avgkit.portfolio import read_portfolio
+    """The store's assessments, or a portfolio's rows; a row that refers to a saved assessment
+    (assessment_ref) is read from the store. Bad rows are reported and left out."""
+    if args.portfolio is None:
+        with open_store(args) as store:
+            return store.list()
+    from avgkit.portfolio import read_portfolio
+    from avgkit.store import NotFoundError
 
-        assessments, errors = read_portfolio(args.portfolio)
-        for error in errors:
-            print(f"avgkit register: skipped: {clean(error)}", file=sys.stderr)
-        return list(assessments)
-    with open_store(args) as store:
-        return store.list()
+    rows, errors = read_portfolio(args.portfolio)
+    for error in errors:
+        print(f"avgkit register: {clean(error.message(args.lang))}", file=sys.stderr)
+    assessments = [row.to_assessment() for row in rows if not row.assessment_ref]
+    refs = [row for row in rows if row.assessment_ref]
+    if refs:
+        with open_store(args) as store:
+            for row in refs:
+                try:
+                    assessments.append(store.get(row.assessment_ref))
+                except NotFoundError as exc:
+                    print(f"avgkit register: {clean(row.source)}, rij {row.row}: "
+                          f"{message(exc)}", file=sys.stderr)
+    return assessments
 
 
 @store_errors
