@@ -512,3 +512,14 @@ def write_draft(draft: Draft, path: str | Path, fmt: str | None = None) -> Path:
     else:
         path.write_text(render_html(draft), encoding="utf-8")
     return path
+
+
+def save_draft(assessment: Assessment, folder: str | Path, fmt: str = "docx", lang: str = "nl",
+               custom: Any = None) -> Path:
+    """Build and write the draft as <folder>/<id>-<agreement>.<fmt> (for a notebook button);
+    DraftError if the assessment needs no agreement or its roles are not established."""
+    draft = build_draft(assessment, lang, custom=custom)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{assessment.id}-{draft.kind}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_draft(draft, folder / f"{name}.{fmt}", fmt)

@@ -2,6 +2,7 @@
 matching the checklist, and hostile names kept as data in DOCX and HTML."""
 
 import re
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -14,7 +15,14 @@ from samples_issue7 import (
 
 from avgkit.assessment import Assessment
 from avgkit.checklist import assess
-from avgkit.drafts import DraftError, build_draft, render_docx, render_html, write_draft
+from avgkit.drafts import (
+    DraftError,
+    build_draft,
+    render_docx,
+    render_html,
+    save_draft,
+    write_draft,
+)
 
 HOSTILE = '<script>alert("x")</script> & "Co" [NAAM] {id} =1+1'
 
@@ -194,3 +202,20 @@ def test_html_is_one_self_contained_page(tmp_path):
     assert "http://" not in page and "https://" not in page and "<script" not in page
     with pytest.raises(ValueError, match="format must be"):
         write_draft(build_draft(joint_assessment()), tmp_path / "gv.pdf")
+
+
+def test_save_draft_for_a_notebook_button_with_own_measures(tmp_path):
+    custom = Path(__file__).resolve().parent.parent / "data" / "eigen-maatregelen.yaml"
+    checklist = {**processor_assessment().checklist,
+                 "answers": {**processor_assessment().checklist["answers"],
+                             "eigen-tablets": {"status": "gedeeltelijk", "note": "MDM volgt"}}}
+    a = processor_assessment(checklist=checklist)
+    with pytest.raises(ValueError, match="eigen-tablets"):
+        build_draft(a)  # an own measure needs its measures file
+    path = save_draft(a, tmp_path / "out", "docx", custom=custom)
+    assert path == tmp_path / "out" / "SW-VO-verwerkersovereenkomst.docx"
+    doc = Document(str(path))
+    rows = {r.cells[0].text: r for t in doc.tables if t.rows[0].cells[0].text == "Nr."
+            for r in t.rows[1:]}
+    assert rows["eigen-tablets"].cells[2].text == "gedeeltelijk"
+    assert rows["eigen-tablets"].cells[3].text == "MDM volgt"
