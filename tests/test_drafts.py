@@ -188,6 +188,8 @@ def test_hostile_names_are_escaped_in_html_and_never_marked_as_placeholders(tmp_
     assert '<mark class="placeholder">[NAAM]</mark>' not in page  # a value, not a placeholder
     assert "{id}" in page  # not treated as a format field
     assert '<mark class="placeholder">[PLAATS]</mark>' in page
+    # values from the assessment are shown as filled in, apart from the source's text
+    assert 'te weten <span class="filled">&lt;script&gt;' in page
     # DOCX: control characters dropped, the rest kept as text
     path = write_draft(draft, tmp_path / "evil.docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
