@@ -16,10 +16,14 @@ from pydantic import ValidationError
 from avgkit.knowledge.schema import (
     Begrippen,
     Beveiliging,
+    Concepten,
+    Datalekken,
+    ModelAgreement,
     Overeenkomsten,
     Overzicht,
     Portefeuille,
     Regels,
+    Register,
     Samenwerkingsvormen,
     Varianten,
     Verplichtingen,
@@ -40,6 +44,11 @@ SCHEMAS: dict[str, type] = {
     "overzicht": Overzicht,
     "beveiliging": Beveiliging,
     "portefeuille": Portefeuille,
+    "verwerkersovereenkomst": ModelAgreement,
+    "modelregeling": ModelAgreement,
+    "concepten": Concepten,
+    "datalekken": Datalekken,
+    "register": Register,
 }
 
 
