@@ -59,6 +59,8 @@ class Assessment(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     notes: str = ""
     status: Status = "concept"
+    # Possible data breaches by incident id, in avgkit.breach.Incident JSON form (issue 7).
+    incidents: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("id")
     @classmethod

@@ -16,11 +16,15 @@ from pydantic import ValidationError
 from avgkit.knowledge.schema import (
     Begrippen,
     Beveiliging,
+    Concepten,
+    Datalekken,
     Interface,
+    ModelAgreement,
     Overeenkomsten,
     Overzicht,
     Portefeuille,
     Regels,
+    Register,
     Samenwerkingsvormen,
     Varianten,
     Verplichtingen,
@@ -42,6 +46,11 @@ SCHEMAS: dict[str, type] = {
     "overzicht": Overzicht,
     "beveiliging": Beveiliging,
     "portefeuille": Portefeuille,
+    "verwerkersovereenkomst": ModelAgreement,
+    "modelregeling": ModelAgreement,
+    "concepten": Concepten,
+    "datalekken": Datalekken,
+    "register": Register,
 }
 
 

@@ -227,6 +227,207 @@ class Interface(Strict):
     remarks: dict[str, InterfaceRemark]
 
 
+# --- model agreements (verwerkersovereenkomst.yaml, modelregeling.yaml) and drafts -----------
+
+PLACEHOLDER = r"\[[^\[\]]+\]"  # text the source leaves open, e.g. [STATUTAIRE NAAM]
+# What a draft may fill in from an assessment, per placeholder.
+Slot = Literal["controller", "processor", "party_1", "party_2", "description"]
+
+
+def _placeholders(text: str) -> list[str]:
+    return re.findall(PLACEHOLDER, text)
+
+
+class ModelText(Bilingual):
+    """A text of a model with placeholders; `fill` names per placeholder (in order) the slot a
+    draft may fill from an assessment, or None to leave it open."""
+
+    fill: list[Slot | None] = []
+
+    @model_validator(mode="after")
+    def _same_placeholders(self):
+        nl, en = _placeholders(self.nl), _placeholders(self.en)
+        if len(nl) != len(en):
+            raise ValueError(f"nl has {len(nl)} placeholders, en has {len(en)}: keep them in the "
+                             "translation, in the same order")
+        if len(self.fill) > len(nl):
+            raise ValueError(f"fill names {len(self.fill)} slots but the text has {len(nl)} "
+                             "placeholders")
+        return self
+
+
+class Block(ModelText):
+    kind: Literal["heading", "paragraph", "item", "bullet", "question", "field"]
+    id: NonEmpty | None = None
+    number: NonEmpty | None = None
+    help: BiText | None = None
+
+
+class Clause(ModelText):
+    number: NonEmpty
+
+
+class Article(Strict):
+    number: int
+    title: BiText
+    intro: BiText | None = None
+    clauses: Annotated[list[Clause], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _numbered_in_order(self):
+        expected = [f"{self.number}.{i + 1}" for i in range(len(self.clauses))]
+        if [c.number for c in self.clauses] != expected:
+            raise ValueError(f"clauses of article {self.number} must be numbered {expected}")
+        return self
+
+
+class SignatureBlock(Strict):
+    party: Slot
+    title: BiText
+    on_behalf: ModelText
+    fields: Annotated[list[BiText], Field(min_length=1)]
+
+
+class Annex(Strict):
+    id: NonEmpty
+    number: int
+    title: BiText
+    blocks: list[Block] = []
+    groups: dict[str, BiText] = {}  # measure categories (Bijlage 2)
+    reuse: NonEmpty | None = None  # "<model file>/<annex id>": take that annex's blocks
+    note: BiText | None = None  # ours
+
+
+class ModelAgreement(Strict):
+    file: Literal["verwerkersovereenkomst", "modelregeling"]
+    source: NonEmpty
+    citations: Citations
+    heading: BiText
+    title: ModelText | None = None
+    title_fill: list[Slot | None] = []
+    note: BiText | None = None  # ours
+    front: Annotated[list[Block], Field(min_length=1)]
+    articles: Annotated[list[Article], Field(min_length=1)]
+    closing: BiText | None = None
+    signatures: list[SignatureBlock] = []
+    annexes: list[Annex] = []
+
+    @model_validator(mode="after")
+    def _articles_in_order(self):
+        numbers = [a.number for a in self.articles]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(f"articles must be numbered 1..{len(numbers)}, got {numbers}")
+        return self
+
+    def annex(self, annex_id: str) -> Annex:
+        return next(a for a in self.annexes if a.id == annex_id)
+
+    def clause(self, number: str) -> Clause:
+        return next(c for a in self.articles for c in a.clauses if c.number == number)
+
+
+class DraftKind(Strict):
+    model: Literal["verwerkersovereenkomst", "modelregeling"]
+    based_on: BiText
+    note: BiText | None = None
+
+
+class ValueTexts(Strict):
+    subprocessor_yes: BiText
+    subprocessor_no: BiText
+    data_kind: BiText
+    data_subjects: BiText
+    data_details: BiText
+    kinds: dict[Literal["normaal", "bijzonder", "gevoelig"], BiText]
+
+
+class MeasureTexts(Strict):
+    intro: BiText
+    risk: BiText
+    headers: dict[Literal["id", "measure", "status", "note", "actions"], BiText]
+    action_status: dict[Literal["open", "bezig", "gereed"], BiText]
+    action: BiText
+
+
+class Concepten(Strict):
+    file: Literal["concepten"]
+    blank: BiText
+    draft: BiText
+    banner: BiText
+    uncertain: BiText
+    source_name: BiText
+    kinds: dict[Literal["verwerkersovereenkomst", "regeling-gezamenlijke-verantwoordelijkheid",
+                        "verwerkingsverantwoordelijkenovereenkomst"], DraftKind]
+    missing_ending: BiText
+    annex_from_assessment: BiText
+    errors: dict[Literal["none", "undetermined"], BiText]
+    values: ValueTexts
+    measures: MeasureTexts
+    variants: BiText
+
+
+# --- data breaches (datalekken.yaml) ------------------------------------------------------
+
+ClauseRef = Annotated[str, StringConstraints(pattern=r"^(verwerkersovereenkomst|modelregeling)/"
+                                                     r"\d+\.\d+$")]
+
+
+class BreachDeadline(Bilingual):
+    id: NonEmpty
+    who: Literal["processor", "joint_controller", "controller_to_controller", "controller"]
+    hours: Annotated[int, Field(gt=0)]
+    start: Literal["discovered", "controller_aware"]
+    clause: ClauseRef | None = None
+    citations: Citations
+
+
+class BreachNotice(Bilingual):
+    clause: ClauseRef | None = None
+    ours: bool = False
+    citations: Citations
+
+
+class DataKindOptions(Strict):
+    source: NonEmpty
+    options: Annotated[list[Option], Field(min_length=1)]
+
+
+class Datalekken(Strict):
+    file: Literal["datalekken"]
+    timezone: NonEmpty
+    deadlines: Annotated[list[BreachDeadline], Field(min_length=1)]
+    notices: dict[str, BreachNotice]
+    data_kinds: DataKindOptions
+    labels: dict[str, BiText]
+    parties: dict[Literal["client", "provider"], BiText]
+    status: dict[Literal["open", "gesloten"], BiText]
+    states: dict[Literal["open", "overdue", "on_time", "late", "not_required"], BiText]
+
+
+# --- register of processing activities (register.yaml) -------------------------------------
+
+class RegisterColumn(Strict):
+    id: NonEmpty
+    header: BiText
+    text: BiText
+
+
+class RegisterSheet(Strict):
+    sheet: BiText
+    title: BiText
+    citations: Citations
+    columns: Annotated[list[RegisterColumn], Field(min_length=1)]
+
+
+class Register(Strict):
+    file: Literal["register"]
+    controller: RegisterSheet
+    processor: RegisterSheet
+    common: dict[str, BiText]
+    values: dict[str, BiText]
+    parties: dict[Literal["corporation", "contractor"], BiText]
+
+
 # --- beveiliging.yaml: the Bijlage 2 security checklist (avgkit.checklist) ------------------------
 
 Level = Literal["laag", "midden", "hoog"]

@@ -1,0 +1,75 @@
+"""`avgkit register`: the register of processing activities (art. 30 AVG) of one party, for
+every assessed collaboration of a portfolio or a store, as an Excel workbook."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from avgkit.commands._store_cli import (
+    add_store_option,
+    clean,
+    message,
+    open_store,
+    store_errors,
+)
+from avgkit.models import LANGS
+from avgkit.processing_register import PARTIES, build_register, write_register
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("register", help="register van verwerkingsactiviteiten (art. 30 AVG)",
+                       description="The register of processing activities (art. 30(1) for "
+                                   "controllers, 30(2) for processors) from one party's "
+                                   "viewpoint, for every assessed collaboration.")
+    p.add_argument("portfolio", nargs="?", type=Path,
+                   help="a portfolio (Excel/CSV); without it every assessment in the store is "
+                        "read; rows with assessment_ref are read from the store")
+    add_store_option(p, data=False)
+    p.add_argument("--party", choices=PARTIES, required=True,
+                   help="whose register: the corporation's or the contractor's")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
+    p.add_argument("--lang", choices=LANGS, default="nl")
+    p.add_argument("--custom-measures", type=Path, metavar="FILE",
+                   help="the organisation's own measures file, if checklists use them")
+    p.set_defaults(run=run)
+
+
+def load_assessments(args: argparse.Namespace) -> list:
+    """The store's assessments, or a portfolio's rows; a row that refers to a saved assessment
+    (assessment_ref) is read from the store. Bad rows are reported and left out."""
+    if args.portfolio is None:
+        with open_store(args) as store:
+            return store.list()
+    from avgkit.portfolio import read_portfolio
+    from avgkit.store import NotFoundError
+
+    rows, errors = read_portfolio(args.portfolio)
+    for error in errors:
+        print(f"avgkit register: {clean(error.message(args.lang))}", file=sys.stderr)
+    assessments = [row.to_assessment() for row in rows if not row.assessment_ref]
+    refs = [row for row in rows if row.assessment_ref]
+    if refs:
+        with open_store(args) as store:
+            for row in refs:
+                try:
+                    assessments.append(store.get(row.assessment_ref))
+                except NotFoundError as exc:
+                    print(f"avgkit register: {clean(row.source)}, rij {row.row}: "
+                          f"{message(exc)}", file=sys.stderr)
+    return assessments
+
+
+@store_errors
+def run(args: argparse.Namespace) -> int:
+    if args.output.suffix.lower() != ".xlsx":
+        raise ValueError(f"the register is written as .xlsx, got {args.output.name!r}")
+    if not args.output.parent.exists():
+        raise ValueError(f"folder {args.output.parent} does not exist")
+    assessments = load_assessments(args)
+    reg = build_register(assessments, args.party, args.lang, custom=args.custom_measures)
+    write_register(reg, args.output)
+    print(f"{args.output}: {len(reg.sheet('controller'))} art. 30(1), "
+          f"{len(reg.sheet('processor'))} art. 30(2), {len(reg.skipped)} not included")
+    return 0

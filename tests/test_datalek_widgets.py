@@ -1,0 +1,95 @@
+"""The datalek form: driven by setting widget values, saved to a real store, deadlines live."""
+
+import datetime as dt
+
+import pytest
+from samples_issue7 import processor_assessment
+
+from avgkit.breach import AMSTERDAM, IncidentStore
+from avgkit.store import Store
+from avgkit.widgets.datalek import NEW, DatalekForm
+
+NOW = dt.datetime(2025, 3, 29, 12, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "store.sqlite")
+    s.create(processor_assessment(), "tester")
+    yield s
+    s.close()
+
+
+def form(store, tmp_path, **kw):
+    return DatalekForm(store, "SW-VO", now=NOW, who="monteur", reports_dir=tmp_path / "reports",
+                       **kw)
+
+
+def test_a_new_incident_is_saved_once_it_has_a_discovery_time(store, tmp_path):
+    f = form(store, tmp_path)
+    assert f.choice.value == NEW and "Ontdekt op" in f.deadlines.value
+    f.answers["q1"].value = "laptop gestolen"
+    assert "Nog niet opgeslagen" in f.message.value and store.version("SW-VO") == 1
+    f.discovered_at.value = dt.datetime(2025, 3, 29, 10, 0)
+    assert "Opgeslagen als DL-20250329-1" in f.message.value
+    saved = IncidentStore(store).get("SW-VO", "DL-20250329-1")
+    assert saved.answers == {"q1": "laptop gestolen"} and saved.discovered_by == "provider"
+    assert f.choice.value == "DL-20250329-1"
+    # live deadlines: 24 hours across the DST change, and the art. 7.3 reminder
+    assert "zo 30-03-2025 11:00 CEST" in f.deadlines.value
+    assert "nog 22 uur" in f.deadlines.value
+    assert "Verwerker mag geen melding van een Datalek" in f.deadlines.value
+
+
+def test_every_field_reaches_the_store_and_deadlines_follow(store, tmp_path):
+    f = form(store, tmp_path)
+    f.discovered_at.value = dt.datetime(2025, 3, 29, 10, 0)
+    f.persons_known.value = True
+    f.persons_max.value = 120
+    f.persons_min.value = 15
+    f.data_kinds.value = ("naam", "bsn")
+    f.contact_known.value = True
+    f.period_start.value = dt.datetime(2025, 3, 28, 18, 0)
+    f.period_end.value = dt.datetime(2025, 3, 29, 8, 0)
+    f.other_informed.value = dt.datetime(2025, 3, 29, 11, 0)
+    saved = IncidentStore(store).get("SW-VO", "DL-20250329-1")
+    assert (saved.persons_min, saved.persons_max) == (15, 120)
+    assert saved.data_kinds == ["naam", "bsn"] and saved.contact_known is True
+    assert saved.period_end == dt.datetime(2025, 3, 29, 8, 0, tzinfo=AMSTERDAM)
+    assert "gedaan op tijd" in f.deadlines.value
+    # the AP deadline now runs from when the controller was informed: Tue 01-04 12:00 CEST
+    assert "di 01-04-2025 12:00 CEST" in f.deadlines.value
+    f.persons_min.value = 500  # more than the maximum: refused, the store keeps 15
+    assert "persons_min" in f.message.value
+    assert IncidentStore(store).get("SW-VO", "DL-20250329-1").persons_min == 15
+
+
+def test_loading_a_saved_incident_and_exporting_its_report(store, tmp_path):
+    f = form(store, tmp_path)
+    f.discovered_at.value = dt.datetime(2025, 3, 29, 10, 0)
+    f.reporter.value = "<b>J. Jansen</b>"
+    g = form(store, tmp_path, incident_id="DL-20250329-1")
+    assert g.reporter.value == "<b>J. Jansen</b>"
+    assert g.discovered_at.value == dt.datetime(2025, 3, 29, 10, 0)
+    g.export_button.click()
+    path = tmp_path / "reports" / "SW-VO-DL-20250329-1.html"
+    assert path.exists() and "Rapport opgeslagen" in g.message.value
+    page = path.read_text(encoding="utf-8")
+    assert "&lt;b&gt;J. Jansen&lt;/b&gt;" in page and "<b>J. Jansen" not in page
+    assert "incidents.DL-20250329-1" in page  # the history of the incident
+
+
+def test_two_forms_on_one_incident_merge_and_refuse_overwrites(store, tmp_path):
+    a = form(store, tmp_path)
+    a.discovered_at.value = dt.datetime(2025, 3, 29, 10, 0)
+    b = form(store, tmp_path, incident_id="DL-20250329-1")
+    a.notes.value = "politie ingelicht"
+    b.reporter.value = "P. de Vries"  # another field: merges, and b now shows a's notes
+    assert "Opgeslagen" in b.message.value and "bijgeladen" in b.message.value
+    assert b.notes.value == "politie ingelicht"
+    a.ap_reason.value = "laptop versleuteld"
+    b.ap_reason.value = "nog onbekend"  # the field a changed after b read it: refused
+    assert "iemand anders" in b.message.value and "ap_reason" in b.message.value
+    saved = IncidentStore(store).get("SW-VO", "DL-20250329-1")
+    assert (saved.notes, saved.reporter, saved.ap_reason) == (
+        "politie ingelicht", "P. de Vries", "laptop versleuteld")
