@@ -101,6 +101,15 @@ def resolve_store_path(store_path: str | os.PathLike | None = None) -> Path:
     return path
 
 
+def store_problem_html(lang: str, exc: Exception) -> str:
+    import html
+
+    from avgkit.presentation import Labels
+
+    text = Labels(lang).format("store_error", problem=str(exc))
+    return f'<div class="message error" style="color:#a61b1b">{html.escape(text)}</div>'
+
+
 def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "nl",
         interactive: bool = True, query: str | None = None):
     """Show the app (interactive) or the report (not interactive) in the running notebook.
@@ -137,9 +146,15 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
                                    custom=custom)))
         return None
 
+    from avgkit.store import StoreError
     from avgkit.widgets import App
 
-    app = App(kind, Store(path), lang, assessment_id or None, custom=custom)
+    try:
+        store = Store(path)
+    except StoreError as exc:  # not an avgkit store, newer schema, unreadable: say so plainly
+        display(HTML(store_problem_html(lang, exc)))
+        return None
+    app = App(kind, store, lang, assessment_id or None, custom=custom)
     if params.ignored:
         app.warn_ignored(params.ignored)
     display(app.widget)

@@ -71,3 +71,14 @@ def test_report_mode_never_creates_a_store_and_names_a_missing_id(tmp_path):
         run("samenwerking", "SW-404", str(tmp_path / "s.sqlite"), interactive=False, query="")
     with pytest.raises(ValueError, match="kind"):
         run("onzin", query="")
+
+
+def test_interactive_run_on_a_foreign_file_says_so_and_leaves_it(tmp_path, capsys):
+    from avgkit.notebook import run, store_problem_html
+
+    foreign = tmp_path / "other.sqlite"
+    foreign.write_bytes(b"not a database at all" * 100)
+    before = foreign.read_bytes()
+    assert run("samenwerking", store_path=str(foreign), query="") is None
+    assert "could not be opened: &lt;x&gt;" in store_problem_html("en", OSError("<x>"))
+    assert foreign.read_bytes() == before
