@@ -177,3 +177,23 @@ def test_only_and_cli(tmp_path):
                            str(out), "--only", "NOPE", "--quiet"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and "NOPE" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_notebooks_get_identifiers_and_paths_only(batch_out, example):
+    """Names, descriptions, quotes and newlines from the portfolio never reach notebook code."""
+    from avgkit.batch.runner import Job, _execute
+
+    out, _ = batch_out
+    hostile = next(a for a in example if "<script" in a.description.lower())
+    job = Job(id=hostile.id, name=safe_name(hostile.id),
+              store_path=str(out / "_avgkit" / "portefeuille.sqlite"), out_dir=str(out),
+              lang="nl", input_hash="x", with_checklist=False,
+              notebooks_dir=str(ROOT / "notebooks"))
+    nb = _execute(ROOT / "notebooks" / "samenwerking.ipynb", job)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assignments = [line for line in injected.source.splitlines()
+                   if line and not line.startswith("#")]
+    assert [line.split(" = ")[0] for line in assignments] == [
+        "assessment_id", "store_path", "lang", "interactive"]
+    assert hostile.description not in injected.source
+    assert hostile.contractor not in injected.source

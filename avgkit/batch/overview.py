@@ -37,7 +37,9 @@ def bar_chart(items: list[tuple[str, int]], colour: str = "#0b5cad") -> Markup:
     if not items:
         return Markup("")
     top = max(n for _, n in items) or 1
-    row, label_w, bar_w = 22, 230, 300
+    # Wide enough for the longest label at ~7 px a character (12 px system font).
+    row, bar_w = 22, 300
+    label_w = min(420, 12 + 7 * max(len(label) for label, _ in items))
     parts = [f'<svg class="chart" role="img" width="{label_w + bar_w + 50}" '
              f'height="{row * len(items) + 4}" xmlns="http://www.w3.org/2000/svg">']
     for i, (label, n) in enumerate(items):
@@ -68,7 +70,8 @@ def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
             "client_role": s.get("client_role_label") or labels["undetermined"].get(lang),
             "variants": ", ".join(s.get("variants", [])),
             "agreement_needed": s.get("agreement_needed_label", ""),
-            "agreement_in_place": s.get("agreement_in_place") or labels["none_recorded"].get(lang),
+            "agreement_in_place": (s.get("agreement_in_place_label")
+                                   or labels["none_recorded"].get(lang)),
             "agreement_fits": word[s.get("agreement_fits")],
             "risk": sec.get("risk_level", ""),
             "verdict": sec.get("verdict_label", labels["not_assessed"].get(lang)),

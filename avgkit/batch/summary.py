@@ -22,6 +22,7 @@ def _role(role, lang: str) -> str:
 
 def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = None
               ) -> dict[str, Any]:
+    kb = load_knowledge()
     today = today or dt.date.today()
     result = assessment.classification()
     review = review_agreement(result, assessment.agreement)
@@ -44,6 +45,10 @@ def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = 
         "agreement_needed_label": result.agreement.name.get(lang) if result.agreement else "",
         "agreement_necessity": review.necessity.value if review.necessity else None,
         "agreement_in_place": review.in_place,
+        "agreement_in_place_label": (
+            "" if not review.in_place
+            else kb.overzicht.labels["no_agreement"].get(lang) if review.in_place == "geen"
+            else kb.agreement(review.in_place).name.get(lang)),
         "agreement_fits": review.fits,
         "agreement_remarks": [r.text.get(lang) for r in review.remarks],
         "security": None,
