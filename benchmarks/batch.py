@@ -36,14 +36,11 @@ BIN = Path(sys.executable).parent
 def synthetic_portfolio(n: int, path: Path) -> Path:
     """n collaborations: the example rows cycled with fresh ids (valid rows only)."""
     with EXAMPLE.open(encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,")
-        reader = csv.reader(fh, dialect)
+        reader = csv.reader(fh, delimiter=";")  # the example portfolio's delimiter
         header = next(reader)
         rows = [r for r in reader if any(r)]
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=dialect.delimiter)
+        writer = csv.writer(fh, delimiter=";")
         writer.writerow(header)
         for i in range(n):
             row = list(rows[i % len(rows)])

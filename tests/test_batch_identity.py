@@ -61,4 +61,4 @@ def test_dask_cluster_gives_the_same_reports(warm_run):
 def test_job_carries_identifiers_and_paths_only():
     fields = {f.name for f in dataclasses.fields(Job)}
     assert fields == {"id", "name", "store_path", "out_dir", "lang", "input_hash",
-                      "with_checklist", "notebooks_dir", "isolated"}
+                      "with_checklist", "notebooks_dir", "isolated", "measures"}

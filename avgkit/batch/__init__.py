@@ -134,6 +134,7 @@ def _dask_map(jobs: list[Job], scheduler: str, on_done: Callable[[dict], None]) 
 def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lang: str = "nl",
               only: list[str] | None = None, force: bool = False, scheduler: str | None = None,
               sheet: str | None = None, store: Path | None = None,
+              measures: Path | None = None,
               notebooks_dir: Path = NOTEBOOKS,
               progress: bool = True, isolated: bool = False) -> BatchOutcome:
     from tqdm import tqdm
@@ -159,7 +160,11 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
     store_path.parent.mkdir(exist_ok=True)
     sync_store(Store(store_path), [Assessment.from_dict(a.to_dict()) for a in assessments])
 
-    env = environment_hash(Path(notebooks_dir), lang)
+    measures_path = str(Path(measures).resolve()) if measures else ""
+    if measures_path and not Path(measures_path).is_file():
+        raise ValueError(f"--measures: no such file: {measures}")
+    env = environment_hash(Path(notebooks_dir), lang,
+                           (Path(measures_path),) if measures_path else ())
     names = {a.id: safe_name(a.id) for a in assessments}
     jobs: list[Job] = []
     for a in assessments:
@@ -170,7 +175,7 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
         jobs.append(Job(id=a.id, name=names[a.id], store_path=str(store_path.resolve()),
                         out_dir=str(out_dir.resolve()), lang=lang, input_hash=wanted,
                         with_checklist=bool(a.checklist), notebooks_dir=str(notebooks_dir),
-                        isolated=isolated))
+                        isolated=isolated, measures=measures_path))
 
     bar = tqdm(total=len(jobs), unit="rapport", disable=not progress or not jobs,
                file=sys.stderr, desc="avgkit batch")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import traceback
 from dataclasses import asdict, dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from avgkit import __version__
 from avgkit.batch.files import inside, write_atomic
+from avgkit.notebook import MEASURES_ENV
 
 PACKAGE = Path(__file__).resolve().parent.parent
 NOTEBOOKS = PACKAGE.parent / "notebooks"
@@ -37,6 +39,7 @@ class Job:
     with_checklist: bool
     notebooks_dir: str
     isolated: bool = False  # True: a fresh kernel per notebook (plain papermill), for comparison
+    measures: str = ""  # path of an organisation's own measures file, or ""
 
 
 def environment_hash(notebooks_dir: Path, lang: str, extra: tuple[Path, ...] = ()) -> str:
@@ -103,11 +106,17 @@ def run_job(job: Job) -> dict[str, Any]:
 
     started = time.perf_counter()
     out_dir = Path(job.out_dir)
+    # The notebooks read an organisation's own measures from the environment (avgkit.notebook);
+    # set it before this worker's kernel starts, so it inherits it.
+    if job.measures:
+        os.environ[MEASURES_ENV] = job.measures
+    else:
+        os.environ.pop(MEASURES_ENV, None)
     record: dict[str, Any] = {"id": job.id, "name": job.name, "report": f"{job.name}.html",
                               "lang": job.lang, "avgkit": __version__}
     try:
         assessment = Store(job.store_path).get(job.id)
-        record["summary"] = summarise(assessment, job.lang)
+        record["summary"] = summarise(assessment, job.lang, custom=job.measures or None)
         notebooks = Path(job.notebooks_dir)
         nb = _execute(notebooks / COLLABORATION_NB, job)
         if job.with_checklist:

@@ -20,8 +20,8 @@ def _role(role, lang: str) -> str:
     return load_knowledge().begrippen.roles[role.name].get(lang) if role else ""
 
 
-def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = None
-              ) -> dict[str, Any]:
+def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = None,
+              custom: str | None = None) -> dict[str, Any]:
     kb = load_knowledge()
     today = today or dt.date.today()
     result = assessment.classification()
@@ -58,7 +58,8 @@ def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = 
             if a.due is not None and a.due < today and a.status != "gereed"],
     }
     if assessment.checklist:
-        checked = assess(assessment.checklist, actions=assessment.actions).to_dict()
+        checked = assess(assessment.checklist, actions=assessment.actions,
+                         custom=custom).to_dict()
         overall = checked["scores"]["overall"]
         record["security"] = {
             "risk_level": checked["risk_level"],

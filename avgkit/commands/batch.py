@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", help="sheet name in an .xlsx portfolio (default: the first)")
     p.add_argument("--store", type=Path, help="store for rows with beoordeling_ref "
                    "(default: $AVGKIT_STORE, else data/avgkit.sqlite)")
+    p.add_argument("--measures", type=Path, metavar="FILE",
+                   help="an organisation's own measures (YAML, e.g. data/eigen-maatregelen.yaml)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -34,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--workers must be at least 1")
     outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
                         only=args.only, force=args.force, scheduler=args.scheduler,
-                        sheet=args.sheet, store=args.store, progress=not args.quiet)
+                        sheet=args.sheet, store=args.store,
+                        measures=args.measures, progress=not args.quiet)
     for line in outcome.refused:
         print(f"geweigerd: {line}")
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "
