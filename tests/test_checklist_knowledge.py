@@ -1,19 +1,15 @@
 """beveiliging.yaml: the source's 15 measures word for word, factors resting on source sentences,
 every text in Dutch and English, our judgement marked as ours, and loud when broken."""
 
-import re
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, SEED, norm_source, walk_texts
 
 from avgkit.checklist import PROFILE_KEYS, load_custom
 from avgkit.knowledge import Knowledge, KnowledgeError, load_knowledge
-from avgkit.models import Text
 
-SEED = (Path(__file__).resolve().parents[2] / "shared" / "seed"
-        / "rolverdeling-avg-corporaties-aannemers.txt")
 EXAMPLE = ROOT / "data" / "eigen-maatregelen.yaml"
 
 
@@ -29,10 +25,6 @@ def raw_seed():
     return SEED.read_text(encoding="utf-8")
 
 
-def _norm(s: str) -> str:
-    """Letters only, in order (the PDF broke lines and words), footnote numbers dropped."""
-    s = s.replace("\u2018", "'").replace("\u2019", "'")
-    return re.sub(r"[\s\-]+", "", s)
 
 
 def _seed_measures(raw: str, heading: str, stop: str) -> list[str]:
@@ -61,10 +53,10 @@ def test_every_quote_is_a_sentence_of_the_source(bev, raw_seed):
     clean = SEED.with_name("bron-schoon.md").read_text(encoding="utf-8")
     # The raw text carries footnote numbers inside sentences ("gegevens10."); the de-interleaved
     # copy has them apart, so a quote must stand whole in one of the two.
-    haystack = _norm(raw_seed) + "|" + _norm(clean)
+    haystack = norm_source(raw_seed) + "|" + norm_source(clean)
     assert len(bev.quotes) >= 10
     for qid, quote in bev.quotes.items():
-        assert _norm(quote.nl) in haystack, qid
+        assert norm_source(quote.nl) in haystack, qid
     # the sentence about large organisations is there in full
     assert "Van een grote organisatie wordt meer verwacht" in bev.quotes["organisatie"].nl
 
@@ -105,20 +97,6 @@ def test_iso_mapping_of_the_issue_examples(bev):
     assert bev.iso27002_controls["8.7"].en == "Protection against malware"
 
 
-def _texts(obj, path):
-    if isinstance(obj, Text):
-        yield path, obj
-    elif hasattr(type(obj), "model_fields"):
-        if "nl" in type(obj).model_fields and "en" in type(obj).model_fields:
-            yield path, obj.text
-        for name in type(obj).model_fields:
-            yield from _texts(getattr(obj, name), f"{path}.{name}")
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _texts(v, f"{path}.{k}")
-    elif isinstance(obj, (list, tuple)):
-        for i, v in enumerate(obj):
-            yield from _texts(v, f"{path}[{i}]")
 
 
 # Texts the source itself words in English, or names that are the same in both languages.
@@ -126,7 +104,7 @@ SAME_IN_BOTH = {"Clean desk policy", "laag", "midden", "hoog"}
 
 
 def test_every_text_is_in_dutch_and_english(bev):
-    texts = list(_texts(bev, "beveiliging")) + list(_texts(load_custom(EXAMPLE), "eigen"))
+    texts = list(walk_texts(bev, "beveiliging")) + list(walk_texts(load_custom(EXAMPLE), "eigen"))
     assert len(texts) > 120
     for path, text in texts:
         assert text.nl.strip() and text.en.strip(), path

@@ -1,23 +1,10 @@
 """The knowledge base: complete, bilingual, faithful to the source, and loud when broken."""
 
-import re
-from pathlib import Path
 
 import pytest
+from conftest import SEED, norm_source, walk_texts
 
 from avgkit.knowledge import Knowledge, KnowledgeError, load_knowledge
-from avgkit.models import Text
-
-# shared/ lies beside the checkout, for developers and CI alike.
-SEED = (Path(__file__).resolve().parents[2] / "shared" / "seed"
-        / "rolverdeling-avg-corporaties-aannemers.txt")
-
-
-def _norm(s: str) -> str:
-    """Letters only, in order: the PDF split words with hyphens at line ends, so hyphens and
-    white space are dropped on both sides before comparing with the source."""
-    s = s.replace("\u2018", "'").replace("\u2019", "'")
-    return re.sub(r"[\s\-]+", "", s)
 
 
 @pytest.fixture(scope="module")
@@ -32,24 +19,9 @@ def seed():
     if not SEED.exists():
         pytest.skip("shared/seed is not beside this checkout")
     clean = SEED.with_name("bron-schoon.md")
-    return _norm(SEED.read_text(encoding="utf-8")) + "|" + _norm(clean.read_text(encoding="utf-8"))
+    return "|".join(norm_source(p.read_text(encoding="utf-8")) for p in (SEED, clean))
 
 
-def walk_texts(obj, path="kb"):
-    """Every Text and every nl/en item reachable from a knowledge object."""
-    if isinstance(obj, Text):
-        yield path, obj
-    elif hasattr(type(obj), "model_fields"):
-        if "nl" in type(obj).model_fields and "en" in type(obj).model_fields:
-            yield path, obj.text
-        for name in type(obj).model_fields:
-            yield from walk_texts(getattr(obj, name), f"{path}.{name}")
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from walk_texts(v, f"{path}.{k}")
-    elif isinstance(obj, (list, tuple)):
-        for i, v in enumerate(obj):
-            yield from walk_texts(v, f"{path}[{i}]")
 
 
 def test_every_item_has_dutch_and_english_text(kb):
@@ -77,19 +49,20 @@ def test_dutch_texts_are_the_sources_words(kb, seed):
     checked = 0
     for item in items:
         for text in (item.description, *item.argumentation):
-            assert _norm(text.nl) in seed, f"{item.id}: {text.nl[:60]}…"
+            assert norm_source(text.nl) in seed, f"{item.id}: {text.nl[:60]}…"
             checked += 1
     for group in kb.verplichtingen.groups:
         if group.id == "gezamenlijke-verwerkingsverantwoordelijken":
             continue  # sentences of the AP quote, checked through the quote below
+        without_box = seed.replace("(zieookkaderhieronder)", "")
         for o in group.items:
-            assert _norm(o.nl).rstrip(";.") in seed.replace("(zieookkaderhieronder)", ""), o.id
+            assert norm_source(o.nl).rstrip(";.") in without_box, o.id
             checked += 1
     for p in kb.overeenkomsten.verwerkersovereenkomst_contents.points:
-        assert _norm(p.nl).rstrip(";.") in seed, p.id
+        assert norm_source(p.nl).rstrip(";.") in seed, p.id
         checked += 1
     for quote in kb.samenwerkingsvormen.quotes.values():
-        assert _norm(quote.nl) in seed
+        assert norm_source(quote.nl) in seed
     assert checked == 4 * 1 + 3 + sum(len(f.argumentation) for f in items) + 15 + 12 + 14
 
 

@@ -5,17 +5,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SEED, norm_source, walk_texts
 
 from avgkit.knowledge import Knowledge, KnowledgeError, load_knowledge
 from avgkit.knowledge.schema import PLACEHOLDER
-
-SEED = (Path(__file__).resolve().parents[2] / "shared" / "seed"
-        / "rolverdeling-avg-corporaties-aannemers.txt")
-
-
-def _norm(s: str) -> str:
-    s = s.replace("\u2018", "'").replace("\u2019", "'")
-    return re.sub(r"[\s\-]+", "", s)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +20,7 @@ def kb():
 def seed():
     if not SEED.exists():
         pytest.skip("shared/seed is not beside this checkout")
-    return _norm(SEED.read_text(encoding="utf-8"))
+    return norm_source(SEED.read_text(encoding="utf-8"))
 
 
 VO_CLAUSES = {1: 9, 2: 4, 3: 6, 4: 7, 5: 1, 6: 2, 7: 4, 8: 5, 9: 3, 10: 3}
@@ -109,7 +102,7 @@ def test_dutch_texts_are_the_sources_words(kb, seed, stem):
     texts = list(_model_texts(getattr(kb, stem)))
     assert len(texts) > 40
     for text in texts:
-        assert _norm(text) in seed, f"{stem}: not in the source: {text[:70]}…"
+        assert norm_source(text) in seed, f"{stem}: not in the source: {text[:70]}…"
 
 
 @pytest.mark.parametrize("stem", ["verwerkersovereenkomst", "modelregeling"])
@@ -157,28 +150,11 @@ def test_missing_model_file_is_named(knowledge_copy):
         Knowledge(knowledge_copy)
 
 
-def _texts(obj, path):
-    from avgkit.models import Text
-
-    if isinstance(obj, Text):
-        yield path, obj
-    elif hasattr(type(obj), "model_fields"):
-        fields = type(obj).model_fields
-        if "nl" in fields and "en" in fields:
-            yield path, obj.text
-        for name in fields:
-            yield from _texts(getattr(obj, name), f"{path}.{name}")
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _texts(v, f"{path}.{k}")
-    elif isinstance(obj, (list, tuple)):
-        for i, v in enumerate(obj):
-            yield from _texts(v, f"{path}[{i}]")
 
 
 def test_every_text_of_the_new_files_is_bilingual(kb):
     stems = ("verwerkersovereenkomst", "modelregeling", "concepten", "datalekken", "register")
-    texts = [t for stem in stems for t in _texts(getattr(kb, stem), stem)]
+    texts = [t for stem in stems for t in walk_texts(getattr(kb, stem), stem)]
     assert len(texts) > 250
     for path, text in texts:
         assert text.nl.strip() and text.en.strip(), path
