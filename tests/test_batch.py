@@ -215,3 +215,25 @@ def test_own_measures_need_their_file(tmp_path):
                           measures=ROOT / "data" / "eigen-maatregelen.yaml")
     assert sorted(with_file.ran) == ["DL-001", "DL-002"]
     assert "Tablet" in (tmp_path / "b" / f"{safe_name('DL-001')}.html").read_text()
+
+
+def test_interrupted_batch_resumes_where_it_stopped(tmp_path, example):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "avgkit", "batch", str(EXAMPLE), "--out",
+                             str(out), "--workers", "1", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=180)
+    assert proc.returncode == 130, stderr
+    assert "Onderbroken" in stdout and "Traceback" not in stderr
+    done = len(list(out.glob("*.json")))
+    assert 3 <= done < len(example)
+    resumed = run_batch(EXAMPLE, out, workers=2, progress=False)
+    assert len(resumed.skipped) == done and len(resumed.ran) == len(example) - done
+    assert resumed.failed == []

@@ -176,3 +176,18 @@ def test_unknown_id_shows_a_message_and_the_list(store):
     app = App("samenwerking", store, "nl", "SW-999")
     assert "SW-999" in app.message.value and app.view is None
     assert app.body.children == (app.picker.widget,)
+
+
+def test_draft_button_writes_the_agreement_the_outcome_calls_for(store):
+    import docx
+
+    view = open_app(store).view
+    view.draft_button.click()
+    assert "Geen concept" in view.draft_result.value  # roles not established yet: no draft
+    view.inputs["data_exchange"].value = "client_system"
+    view.draft_button.click()
+    assert "Concept opgeslagen" in view.draft_result.value
+    (path,) = (store.path.parent / "concepten").glob("SW-001-*.docx")
+    document = docx.Document(str(path))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Woonstichting <Noord>" in body and "Bouw & Zonen" in body

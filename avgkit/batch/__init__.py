@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -103,9 +104,15 @@ def resolve_references(assessments: list, store_path: Path | None) -> tuple[list
     return resolved, refused
 
 
+def _ignore_sigint() -> None:
+    # Ctrl-C is for the parent: it stops handing out jobs while the workers finish theirs.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
     # spawn: each worker starts clean (no inherited zmq sockets) and keeps its own warm kernel.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                             initializer=_ignore_sigint) as pool:
         futures = [pool.submit(run_job, job) for job in jobs]
         try:
             for future in as_completed(futures):

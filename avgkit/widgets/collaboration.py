@@ -6,6 +6,7 @@ from avgkit.presentation; every change is saved through the Session at once."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -167,10 +168,32 @@ class CollaborationView:
             "value")
         self.agreement_reviewed.observe(self.errors.guard(
             lambda c: self._save({"agreement.reviewed": c["new"]})), "value")
+        # The draft the outcome calls for, from the source's model agreements (avgkit.drafts).
+        self.draft_button = w.Button(description=t["draft_button"], icon="file-text",
+                                     layout=w.Layout(width="auto"))
+        self.draft_result = w.HTML()
+        self.draft_button.on_click(self.errors.guard(lambda _b: self.make_draft()))
         self.agreement_box = w.VBox([self.agreement_kind, self.agreement_date,
-                                     self.agreement_remarks, self.points_box])
+                                     self.agreement_remarks, self.points_box,
+                                     w.HBox([self.draft_button, self.draft_result])])
 
     # behaviour -----------------------------------------------------------------------------
+    def make_draft(self) -> Path | None:
+        """Write the draft agreement next to the store (<store folder>/concepten/)."""
+        from avgkit.drafts import DraftError, save_draft
+
+        folder = Path(self.session.store.path).parent / "concepten"
+        try:
+            path = save_draft(self.session.assessment, folder, "docx", self.lang)
+        except DraftError as exc:
+            self.draft_result.value = (f'<span class="avgkit muted">'
+                                       f'{html.escape(self.t["draft_refused"].format(reason=exc))}'
+                                       f'</span>')
+            return None
+        self.draft_result.value = (f'<span class="avgkit">'
+                                   f'{html.escape(self.t["draft_saved"].format(path=path))}</span>')
+        return path
+
     def _save(self, changes: dict[str, Any]) -> None:
         if self._syncing:
             return

@@ -109,8 +109,11 @@ class Session:
     def __init__(self, store: Store, assessment_id: str, who: str, status: StatusLine,
                  errors: ErrorLog):
         self.store, self.id, self.who, self.status = store, assessment_id, who, status
-        self.assessment: Assessment = store.get(assessment_id)
-        self.version: int = store.version(assessment_id)
+        # Data and version read together: a version newer than the data would let an edit
+        # silently undo someone else's change.
+        self.assessment: Assessment
+        self.version: int
+        self.assessment, self.version = store.get_with_version(assessment_id)
         self.on_reload: list[Callable[[], None]] = []
         status.loaded(self.version)
         status.reload_button.on_click(errors.guard(lambda _b: self.reload()))
@@ -127,7 +130,7 @@ class Session:
         except Exception as exc:
             self.status.failed(exc)
             raise
-        self.assessment = self.store.get(self.id)
+        self.assessment, self.version = self.store.get_with_version(self.id)
         self.status.saved(self.version)
         return True
 
