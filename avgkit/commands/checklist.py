@@ -8,43 +8,8 @@ import textwrap
 
 from avgkit.checklist import catalogue
 from avgkit.cli import UsageError
-from avgkit.knowledge import KnowledgeError
+from avgkit.knowledge import KnowledgeError, cli_labels
 from avgkit.models import LANGS
-
-# Terminal headings only; every legal or user-facing text comes from the knowledge files.
-LABELS = {
-    "nl": {"source": "Bron", "note": "Let op", "iso": "ISO/IEC 27002:2022 (onze koppeling)",
-           "from": "Verwacht vanaf risiconiveau", "ours": "ons oordeel",
-           "evidence": "Bewijs (ons voorstel)", "own": "eigen maatregel",
-           "own_file": "Eigen maatregelen", "factors": "Risicofactoren",
-           "count": "aantal (geheel getal)", "free": "vrije tekst; telt mee als die begint met",
-           "explained": "Toelichting",
-           "rules": "Risicoregels (in deze volgorde; de laatste regel die het niveau verandert, "
-                    "beslist)",
-           "always": "altijd", "if": "als", "at_least": "ten minste", "raise": "stap(pen) hoger",
-           "severity": "Ernst van een bevinding (eerste passende regel)",
-           "verdict": "Oordeel (eerste passende regel)", "status": "status",
-           "risk_level": "risiconiveau", "expected_from": "verwacht vanaf",
-           "finding_severity": "er een bevinding is met ernst (ten minste)",
-           "max_score_below": "de maximale score lager is dan",
-           "open_items": "er punten open staan", "findings": "er bevindingen zijn",
-           "levels": "Risiconiveaus", "points": "Score per status"},
-    "en": {"source": "Source", "note": "Note", "iso": "ISO/IEC 27002:2022 (our mapping)",
-           "from": "Expected from risk level", "ours": "our judgement",
-           "evidence": "Evidence (our suggestion)", "own": "own measure",
-           "own_file": "Own measures", "factors": "Risk factors",
-           "count": "count (whole number)", "free": "free text; counts when it starts with",
-           "explained": "Explanation",
-           "rules": "Risk rules (in this order; the last rule that changes the level decides)",
-           "always": "always", "if": "if", "at_least": "at least", "raise": "step(s) up",
-           "severity": "Severity of a finding (first matching rule)",
-           "verdict": "Verdict (first matching rule)", "status": "status",
-           "risk_level": "risk level", "expected_from": "expected from",
-           "finding_severity": "there is a finding of (at least) severity",
-           "max_score_below": "the maximum score is below",
-           "open_items": "items are open", "findings": "there are findings",
-           "levels": "Risk levels", "points": "Score per status"},
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,7 +49,7 @@ def _ours(item: dict, t: dict) -> str:
 
 def _condition(when: dict | None, data: dict, lang: str) -> str:
     """A rule's condition in words; factor values stay the codes one types in a checklist."""
-    t = LABELS[lang]
+    t = cli_labels("checklist", lang)
     if not when:
         return t["always"]
     if "factor" in when:
@@ -109,7 +74,7 @@ def _condition(when: dict | None, data: dict, lang: str) -> str:
 
 
 def render(data: dict, lang: str = "nl") -> str:
-    t = LABELS[lang]
+    t = cli_labels("checklist", lang)
     lines = [data["title"][lang], f"{t['source']}: {data['source']}"]
     lines += [_wrap(_quote(q, lang)) for q in data["intro"]]
     for note in data["notes"].values():

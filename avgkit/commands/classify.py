@@ -8,21 +8,8 @@ import textwrap
 
 from avgkit.answers import parse_answer, parse_form
 from avgkit.classifier import VARIANT_KEYS, Classification, classify
-from avgkit.knowledge import load_knowledge
+from avgkit.knowledge import cli_labels, load_knowledge
 from avgkit.models import LANGS
-
-LABELS = {
-    "nl": {"provider": "Aannemer/installateur", "client": "Corporatie", "agreement": "Overeenkomst",
-           "reasons": "Argumentatie", "variants": "Varianten", "open": "Open vragen",
-           "obligations": "Verplichtingen", "undetermined": "nog niet vast te stellen",
-           "matched": "Beslist door", "subcontractor": "Onderaannemer", "required": "verplicht",
-           "recommended": "aanbevolen", "none": "niet nodig"},
-    "en": {"provider": "Contractor/installer", "client": "Corporation", "agreement": "Agreement",
-           "reasons": "Argumentation", "variants": "Variants", "open": "Open questions",
-           "obligations": "Obligations", "undetermined": "cannot be established yet",
-           "matched": "Decided by", "subcontractor": "Subcontractor", "required": "required",
-           "recommended": "recommended", "none": "not needed"},
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,7 +55,7 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 def render(result: Classification, lang: str = "nl", with_obligations: bool = False) -> str:
     kb = load_knowledge()
-    t = LABELS[lang]
+    t = cli_labels("classify", lang)
 
     def role(r):
         return kb.begrippen.roles[r.name].get(lang) if r else t["undetermined"]

@@ -26,6 +26,7 @@ from avgkit.knowledge.schema import (
     Regels,
     Register,
     Samenwerkingsvormen,
+    Terminal,
     Varianten,
     Verplichtingen,
     Vragen,
@@ -44,6 +45,7 @@ SCHEMAS: dict[str, type] = {
     "regels": Regels,
     "interface": Interface,
     "overzicht": Overzicht,
+    "terminal": Terminal,
     "beveiliging": Beveiliging,
     "portefeuille": Portefeuille,
     "verwerkersovereenkomst": ModelAgreement,
@@ -133,3 +135,8 @@ class Knowledge:
 def load_knowledge(folder: str | None = None) -> Knowledge:
     """The validated knowledge base (cached: files are read and checked once per process)."""
     return Knowledge(Path(folder) if folder else KNOWLEDGE_DIR)
+
+
+def cli_labels(command: str, lang: str) -> dict[str, str]:
+    """The terminal headings of one command (terminal.yaml) in one language."""
+    return {k: v.get(lang) for k, v in load_knowledge().terminal.commands[command].items()}

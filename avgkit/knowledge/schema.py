@@ -774,3 +774,8 @@ class Portefeuille(Strict):
 def normalise_header(name: str) -> str:
     """Headers match regardless of case, spaces, '-' and '_' ('TM 01' == 'tm-01')."""
     return re.sub(r"[\s_\-]+", "_", str(name).strip().lower()).strip("_")
+
+
+class Terminal(Strict):
+    file: Literal["terminal"]
+    commands: dict[str, dict[str, BiText]]
