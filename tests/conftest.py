@@ -18,6 +18,11 @@ def norm_source(s: str) -> str:
     return re.sub(r"[\s\-]+", "", s)
 
 
+def html_text(html: str) -> str:
+    """The visible words of an HTML fragment, white space folded (for asserting on panels)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 def walk_texts(obj, path="kb"):
     """Every Text and every nl/en item reachable from a knowledge object, with its path."""
     if isinstance(obj, Text):

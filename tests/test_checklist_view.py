@@ -1,9 +1,9 @@
 """The Bijlage 2 checklist view, driven from Python against a real store file."""
 
-import re
 
 import pytest
 from conftest import ROOT
+from conftest import html_text as text
 
 from avgkit.assessment import Assessment
 from avgkit.report import render_report
@@ -12,9 +12,6 @@ from avgkit.widgets import App
 
 CUSTOM = ROOT / "data" / "eigen-maatregelen.yaml"
 
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.fixture

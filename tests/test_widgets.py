@@ -1,17 +1,13 @@
 """The notebook widgets, driven from Python against a real store file (no browser, no kernel):
 set values, click buttons, check the outcome panel and what the store holds."""
 
-import re
 
 import pytest
+from conftest import html_text as text
 
 from avgkit.assessment import Assessment
 from avgkit.store import Store
 from avgkit.widgets import App
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.fixture

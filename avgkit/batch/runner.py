@@ -12,7 +12,7 @@ import json
 import os
 import time
 import traceback
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,3 @@ def run_job(job: Job) -> dict[str, Any]:
     write_atomic(result_path(out_dir, job.name), json.dumps(record, ensure_ascii=False, indent=1))
     return record
 
-
-def job_dict(job: Job) -> dict[str, Any]:
-    return asdict(job)
