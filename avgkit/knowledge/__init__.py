@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from avgkit.knowledge.schema import (
     Begrippen,
     Beveiliging,
+    Bron,
     Concepten,
     Datalekken,
     Interface,
@@ -53,6 +54,7 @@ SCHEMAS: dict[str, type] = {
     "concepten": Concepten,
     "datalekken": Datalekken,
     "register": Register,
+    "bron": Bron,
 }
 
 
@@ -110,7 +112,20 @@ class Knowledge:
                 if q not in self.samenwerkingsvormen.quotes:
                     raise KnowledgeError(self.folder / "samenwerkingsvormen.yaml",
                                          f"forms.{i}.quotes", f"unknown quote {q!r}")
+        agreement_ids = {a.id for a in self.overeenkomsten.agreements}
+        for i, variant in enumerate(self.varianten.variants):
+            if variant.agreement and variant.agreement not in agreement_ids:
+                raise KnowledgeError(self.folder / "varianten.yaml", f"variants.{i}.agreement",
+                                     f"unknown agreement {variant.agreement!r}")
+        for i, conflict in enumerate(self.regels.conflicts):
+            for key in conflict.when:
+                if key not in question_keys:
+                    raise KnowledgeError(self.folder / "regels.yaml", f"conflicts.{i}.when",
+                                         f"unknown fact key {key!r}")
         for i, rule in enumerate(self.regels.rules):
+            if rule.quote and rule.quote not in self.samenwerkingsvormen.quotes:
+                raise KnowledgeError(self.folder / "regels.yaml", f"rules.{i}.quote",
+                                     f"unknown quote {rule.quote!r}")
             for key in {**rule.when, **rule.when_any}:
                 if key not in question_keys:
                     raise KnowledgeError(self.folder / "regels.yaml", f"rules.{i}.when",

@@ -269,7 +269,8 @@ class CollaborationView:
         self.outcome = view
         self.summary.value = (fragment("outcome_summary", view, t)
                               + fragment("open_questions", view, t)
-                              + fragment("variants", view, t))
+                              + fragment("variants", view, t)
+                              + f'<p class="muted small">{html.escape(view["source_line"])}</p>')
         self._draw_details(view)
         self.agreement_remarks.value = fragment("remarks",
                                                 agreement_view(a, result, self.lang, kb)["remarks"],
