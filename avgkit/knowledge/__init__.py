@@ -51,6 +51,7 @@ SCHEMAS: dict[str, type] = {
     "portefeuille": Portefeuille,
     "verwerkersovereenkomst": ModelAgreement,
     "modelregeling": ModelAgreement,
+    "verstrekkingsovereenkomst": ModelAgreement,
     "concepten": Concepten,
     "datalekken": Datalekken,
     "register": Register,

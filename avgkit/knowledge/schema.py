@@ -327,11 +327,14 @@ class Block(ModelText):
 
 class Clause(ModelText):
     number: NonEmpty
+    citations: list[NonEmpty] = []  # supplementary clauses (ours): the article they rest on
+    notes: list[OurNote] = []  # our remarks on a source clause, shown after it in a draft
 
 
 class Article(Strict):
     number: int
     title: BiText
+    citations: list[NonEmpty] = []
     intro: BiText | None = None
     clauses: Annotated[list[Clause], Field(min_length=1)]
 
@@ -361,7 +364,7 @@ class Annex(Strict):
 
 
 class ModelAgreement(Strict):
-    file: Literal["verwerkersovereenkomst", "modelregeling"]
+    file: Literal["verwerkersovereenkomst", "modelregeling", "verstrekkingsovereenkomst"]
     source: NonEmpty
     citations: Citations
     heading: BiText
@@ -373,10 +376,15 @@ class ModelAgreement(Strict):
     closing: BiText | None = None
     signatures: list[SignatureBlock] = []
     annexes: list[Annex] = []
+    # Articles of ours that the source's model lacks (art. 28(3), art. 26(2)), numbered after the
+    # model's own; supplement_note says so at their head in every draft.
+    supplement: list[Article] = []
+    supplement_note: BiText | None = None
+    ours: bool = False  # the whole model is ours (no model in the source)
 
     @model_validator(mode="after")
     def _articles_in_order(self):
-        numbers = [a.number for a in self.articles]
+        numbers = [a.number for a in (*self.articles, *self.supplement)]
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError(f"articles must be numbered 1..{len(numbers)}, got {numbers}")
         return self
@@ -389,7 +397,7 @@ class ModelAgreement(Strict):
 
 
 class DraftKind(Strict):
-    model: Literal["verwerkersovereenkomst", "modelregeling"]
+    model: Literal["verwerkersovereenkomst", "modelregeling", "verstrekkingsovereenkomst"]
     based_on: BiText
     note: BiText | None = None
 
@@ -411,6 +419,20 @@ class MeasureTexts(Strict):
     action: BiText
 
 
+class CommitmentTexts(Strict):
+    """Bijlage 2 as commitments of the processor; the checklist's gaps in a worksheet apart."""
+
+    intro: BiText
+    headers: dict[Literal["id", "measure", "commitment"], BiText]
+    commitment: BiText
+    not_applicable: BiText
+    worksheet_title: BiText
+    worksheet_intro: BiText
+    worksheet_headers: dict[Literal["id", "measure", "state", "note", "actions"], BiText]
+    states: dict[Literal["gedeeltelijk", "afwezig", "open"], BiText]
+    no_gaps: BiText
+
+
 class Concepten(Strict):
     file: Literal["concepten"]
     blank: BiText
@@ -426,6 +448,10 @@ class Concepten(Strict):
     values: ValueTexts
     measures: MeasureTexts
     variants: BiText
+    variant_subprocessor: BiText | None = None  # variant B under a processor: inside the DPA
+    header: BiText | None = None  # page header of a DOCX: CONCEPT, version, assessment, date
+    footer: BiText | None = None  # page footer: "Pagina {page}"
+    commitments: CommitmentTexts | None = None
 
 
 # --- data breaches (datalekken.yaml) ------------------------------------------------------
