@@ -205,8 +205,13 @@ def agreement_view(assessment: Assessment, result: Classification, lang: str = "
     in_place = assessment.agreement
     contents = kb.overeenkomsten.verwerkersovereenkomst_contents
     points = [{"id": p.id, "number": p.number, "text": p.text.get(lang), "optional": p.optional,
-               "covered": bool(in_place.points.get(p.id)), "citations": list(p.citations)}
+               "covered": bool(in_place.points.get(p.id)), "citations": list(p.citations),
+               "supplementary": ""}
               for p in contents.points]
+    ours = kb.bron.note_kinds["aanvulling"].get(lang)
+    points += [{"id": p.id, "number": p.number, "text": p.text.get(lang), "optional": False,
+                "covered": bool(in_place.points.get(p.id)), "citations": list(p.citations),
+                "supplementary": ours} for p in contents.supplementary]
     return {
         "kind": in_place.kind,
         "kind_label": t[f"agreement_kind_{(in_place.kind or 'unknown').replace('-', '_')}"],
@@ -218,8 +223,11 @@ def agreement_view(assessment: Assessment, result: Classification, lang: str = "
         "points": points if in_place.kind == "verwerkersovereenkomst" else [],
         "points_intro": contents.intro.get(lang),
         "points_note": contents.optional_note.get(lang),
+        "points_supplementary_note": (contents.supplementary_intro.get(lang)
+                                      if contents.supplementary_intro else ""),
         "points_citations": list(contents.citations),
-        "covered": len(review.points_covered), "required_missing": len(review.points_missing),
+        "covered": sum(p["covered"] for p in points),
+        "required_missing": len(review.points_missing),
     }
 
 

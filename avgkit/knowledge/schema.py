@@ -198,6 +198,8 @@ class SupplementaryPoint(Bilingual):
     """A requirement of art. 28 AVG that the source's 14 points leave out (ours)."""
 
     id: NonEmpty
+    number: NonEmpty  # A1, A2...: after the source's 1-14
+    optional: bool = False
     citations: Citations
     clause: NonEmpty | None = None  # the supplementary clause of the draft that covers it
 
@@ -209,6 +211,7 @@ class ContractContents(Strict):
     optional_note: BiText
     points: Annotated[list[ContractPoint], Field(min_length=14, max_length=14)]
     supplementary_intro: BiText | None = None
+    supplementary_missing: BiText | None = None  # remark template, {points}
     supplementary: list[SupplementaryPoint] = []
 
 

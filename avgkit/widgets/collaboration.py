@@ -142,7 +142,7 @@ class CollaborationView:
         contents = self.kb.overeenkomsten.verwerkersovereenkomst_contents
         self.point_boxes: dict[str, w.Checkbox] = {}
         rows = []
-        for p in contents.points:
+        for p in (*contents.points, *contents.supplementary):  # A1-A6: art. 28, ours
             box = w.Checkbox(value=bool(a.points.get(p.id)), indent=False,
                              layout=w.Layout(width="28px", flex="0 0 28px"))
             box.observe(self.errors.guard(
@@ -158,7 +158,8 @@ class CollaborationView:
                  f'<p class="muted small">{html.escape(contents.intro.get(self.lang))}'
                  f'{_cites(contents.citations)}</p><p class="muted small"><i>'
                  f'{html.escape(t["our_note"])}:</i> '
-                 f'{html.escape(contents.optional_note.get(self.lang))}</p></div>')
+                 f'{html.escape(contents.optional_note.get(self.lang))} '
+                 f'{html.escape(contents.supplementary_intro.get(self.lang))}</p></div>')
         self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro), *rows])
         self.agreement_remarks = w.HTML()
         self.agreement_kind.observe(self.errors.guard(
