@@ -208,3 +208,24 @@ def test_note_macro_renders_label_text_and_citation():
 
     html = note_html(Note("correctie", Text("a <b>", "a"), ("art. 1 AVG",)), "nl")
     assert "Correctie door avgkit" in html and "a &lt;b&gt;" in html and "art. 1 AVG" in html
+
+
+def test_the_app_shows_the_caveat_the_vorm_3_reading_and_the_vv05_correction(tmp_path):
+    from conftest import html_text
+
+    from avgkit.assessment import Assessment
+    from avgkit.store import Store
+    from avgkit.widgets import App
+
+    store = Store(tmp_path / "avgkit.sqlite")
+    store.create(Assessment(id="SW-1", corporation="Noord", contractor="Bouw"), "test")
+    app = App("samenwerking", store, "nl", "SW-1")
+    view = app.view
+    view.inputs["data_exchange"].value = "client_system"
+    summary = html_text(view.summary.value)
+    assert "een leidraad" in summary and "Aedes" in summary
+    details = [html_text(child.value) for child in view.details.children]
+    assert "Onze lezing (avgkit)" in details[0] and "07/2020" in details[0]
+    assert any("vv-05" not in d and "Correctie door avgkit" in d and "niet langer dan" in d
+               for d in details[1:])
+    assert app.errors.count == 0
