@@ -10,8 +10,12 @@ import subprocess
 import pytest
 from docx import Document
 from docx.shared import Cm
-from samples_issue7 import PROCESSOR_FACTS, joint_assessment, processor_assessment, \
-    two_controllers_assessment
+from samples_issue7 import (
+    PROCESSOR_FACTS,
+    joint_assessment,
+    processor_assessment,
+    two_controllers_assessment,
+)
 
 from avgkit.drafts import build_draft, render_docx, render_html
 

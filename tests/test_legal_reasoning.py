@@ -229,3 +229,11 @@ def test_the_app_shows_the_caveat_the_vorm_3_reading_and_the_vv05_correction(tmp
     assert any("vv-05" not in d and "Correctie door avgkit" in d and "niet langer dan" in d
                for d in details[1:])
     assert app.errors.count == 0
+
+
+def test_the_management_overview_shows_the_sources_caveat(tmp_path):
+    from avgkit.batch.overview import write_overview
+
+    write_overview(tmp_path, [], [], "nl")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "een leidraad" in page and "Aedes" in page

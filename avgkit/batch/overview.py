@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from avgkit import __version__
 from avgkit.batch.files import write_atomic
 from avgkit.knowledge import load_knowledge
+from avgkit.notes import source_caveat
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEVERITY_ORDER = {"hoog": 0, "midden": 1, "laag": 2}
@@ -127,6 +128,7 @@ def build_context(records: list[dict[str, Any]], refused: list[str], lang: str,
     agreement_problems = [r for r in summaries if r["summary"]["agreement_fits"] is False]
     return {
         "lang": lang, "labels": labels, "version": __version__,
+        "source_line": source_caveat(lang).line,  # the source's own caveat and authors
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
         "css": (TEMPLATES / "report.css").read_text(encoding="utf-8"),
         "totals": {"collaborations": len(records) + len(refused), "reported": len(ok),

@@ -86,6 +86,10 @@ def render(result: Classification, lang: str = "nl", with_obligations: bool = Fa
             who = t["subcontractor"] if v.party == "subcontractor" else t["provider"]
             lines.append(f"  {v.code}: {who}: {role(v.provider_role)}; "
                          f"{t['client']}: {role(v.client_role)}")
+            if v.agreement:
+                lines.append(_wrap(f"{t['agreement']}: {v.agreement.name.get(lang)} "
+                                   f"({t[v.agreement.necessity.value]}) – "
+                                   f"{v.agreement.reason.get(lang)}", "    "))
             for r in v.reasons:
                 reason(r, "    ")
             lines.extend(_wrap(note_line(n, lang), "      ") for n in v.notes)
