@@ -313,7 +313,7 @@ class _Builder:
 
     def articles(self) -> None:
         for article in self.model.articles:
-            self.article(article)
+            self.article(article, cite=self.model.ours)
         if self.model.supplement:
             if self.model.supplement_note:
                 self.add("note", source_runs(self.t(self.model.supplement_note)))
