@@ -51,13 +51,13 @@ EXAMPLES = [
      "IT provider that picks its own servers but processes only on instructions",
      dict(NOBODY, provider_determines_purposes=False, provider_determines_essential_means=False,
           on_behalf_of_client=True), P, C, True),
-    ("ICO, Controllers and processors: a payroll company that pays the client's staff on its "
-     "instructions is a processor",
-     "payroll service",
+    ("ICO, Controllers and processors: processors act on behalf of the relevant controller "
+     "and under its authority, serving the controller's interests",
+     "service provider acting under the client's authority",
      dict(NOBODY, provider_determines_purposes=False, provider_determines_essential_means=False,
           on_behalf_of_client=True, processing_is_primary_purpose=True), P, C, True),
-    ("ICO, Controllers and processors: accountants and solicitors who process client data "
-     "under their own professional obligations are controllers",
+    ("ICO, Controllers and processors: specialist service providers (e.g. accountants) "
+     "processing data in line with their own professional obligations act as controller",
      "accountant with professional obligations",
      dict(legal_or_professional_duty=True, joint_determination=False,
           on_behalf_of_client=False), C, C, True),
@@ -91,3 +91,16 @@ def test_general_rules_agree_with_public_examples(source, example, facts, provid
         f"{example} ({source}): {[q.text.en for q in result.open_questions]}")
     assert result.certain is certain, [q.text.en for q in result.open_questions]
     assert result.reasons and result.reasons[0].citations
+
+
+def test_processing_outside_the_instructions_makes_a_controller_for_that_element():
+    """ICO, Controllers and processors: 'as soon as you process personal data outside your
+    controller's instructions, you will be acting as a controller for that element'; art. 28(10)
+    GDPR. Variant A (own surveys) over a processor."""
+    facts = dict(NOBODY, provider_determines_purposes=False,
+                 provider_determines_essential_means=False, on_behalf_of_client=True,
+                 processing_is_primary_purpose=True)
+    result = classify(**{**BASE, "own_purposes_use": True}, **facts)
+    assert result.provider_role is P
+    (a,) = result.variants
+    assert a.provider_role is C
