@@ -61,8 +61,8 @@ EXAMPLES = [
      "accountant with professional obligations",
      dict(legal_or_professional_duty=True, joint_determination=False,
           on_behalf_of_client=False), C, C, True),
-    ("AP, Handleiding AVG, §3.5: processing that results from another service (maintenance) "
-     "makes the service provider itself a controller",
+    ("AP, Handleiding AVG, §3.5 (quoted in the source): processing that results from another "
+     "kind of service makes the service provider itself the controller",
      "contractor whose processing results from maintenance work",
      dict(NOBODY, provider_determines_purposes=False, provider_determines_essential_means=True,
           on_behalf_of_client=False, processing_is_primary_purpose=False), C, C, True),
