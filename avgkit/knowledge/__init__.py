@@ -113,7 +113,8 @@ class Knowledge:
                 if q not in self.samenwerkingsvormen.quotes:
                     raise KnowledgeError(self.folder / "samenwerkingsvormen.yaml",
                                          f"forms.{i}.quotes", f"unknown quote {q!r}")
-        agreement_ids = {a.id for a in self.overeenkomsten.agreements}
+        agreement_ids = {a.id for a in (*self.overeenkomsten.agreements,
+                                        *self.overeenkomsten.other_outcomes)}
         for i, variant in enumerate(self.varianten.variants):
             if variant.agreement and variant.agreement not in agreement_ids:
                 raise KnowledgeError(self.folder / "varianten.yaml", f"variants.{i}.agreement",
@@ -141,7 +142,8 @@ class Knowledge:
                     None)
 
     def agreement(self, agreement_id: str):
-        return next(a for a in self.overeenkomsten.agreements if a.id == agreement_id)
+        return next(a for a in (*self.overeenkomsten.agreements,
+                                *self.overeenkomsten.other_outcomes) if a.id == agreement_id)
 
     def obligation_group(self, group_id: str):
         return next(g for g in self.verplichtingen.groups if g.id == group_id)

@@ -219,6 +219,7 @@ class Overeenkomsten(Strict):
     file: Literal["overeenkomsten"]
     agreements: Annotated[list[Agreement], Field(min_length=1)]
     verwerkersovereenkomst_contents: ContractContents
+    other_outcomes: list[Agreement] = []  # e.g. variant A's own use: nothing to agree (ours)
 
 
 class Option(Bilingual):
