@@ -600,7 +600,8 @@ def _kind_could_change_verdict(clean: Mapping[str, Any], risk: RiskOutcome,
     keys = list(risk.unclassified)
     levels = {risk.level}
     for combo in itertools.product(*(options[k] for k in keys)):
-        levels.add(risk_level({**clean["risk_profile"], **dict(zip(keys, combo))}).level)
+        chosen = dict(zip(keys, combo, strict=True))
+        levels.add(risk_level({**clean["risk_profile"], **chosen}).level)
     verdicts = set()
     for level in levels:
         _, findings, measure_open, scores = _judge(level, measures, clean["answers"], by_finding)
