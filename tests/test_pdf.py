@@ -163,3 +163,31 @@ def test_rerun_prints_only_what_changed(printed):
     outcome = write_pdfs(out, [p for p in out.glob("*.html") if p.name != "index.html"])
     assert outcome.written == [] and len(outcome.skipped) == len(before) - 1
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == before
+
+
+@needs_tools
+def test_ctrl_p_of_the_pages_themselves_gives_the_same_layout(printed, tmp_path):
+    """The pages' own print CSS, printed as a browser's Ctrl+P does (Playwright page.pdf with
+    the page's @page size and without 'background graphics'): A4, landscape for the overview,
+    page numbers, colours kept by print-color-adjust."""
+    from playwright.sync_api import sync_playwright
+
+    out, _ = printed
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            for html, size in ((out / "index.html", A4_PT[::-1]),
+                               (next(out.glob("ZH-001-*.html")), A4_PT)):
+                page.goto(html.resolve().as_uri())
+                pdf = tmp_path / f"{html.stem}.ctrlp.pdf"
+                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=False)
+                assert page_size(pdf) == size, html.name
+                n = pages(pdf)
+                assert re.search(rf"\b1 ?/ ?{n}\b", page_text(pdf, 1)), html.name
+        finally:
+            browser.close()
+    img = render(tmp_path / f"{next(out.glob('ZH-001-*.html')).stem}.ctrlp.pdf", 1,
+                 tmp_path / "ctrlp")
+    assert has_colour(img, (0xff, 0xe8, 0xd9))  # badge background printed without the option
