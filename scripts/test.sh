@@ -13,5 +13,14 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "test.sh: /usr/bin/chromium is missing and cannot be installed: browser tests will skip" >&2
   fi
 fi
+# The team-server test needs node/npm for its proxy (configurable-http-proxy, see setup.sh).
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm) >/dev/null
+  elif command -v sudo >/dev/null; then
+    (sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm) >/dev/null
+  fi
+  bash scripts/setup.sh test
+fi
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
