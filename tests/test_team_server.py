@@ -35,7 +35,7 @@ SECRET_DATA = "Woonstichting Noord"
 
 
 def avgkit(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "avgkit.cli", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "avgkit", *args], input=stdin,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -67,16 +67,16 @@ def hub(tmp_path_factory):
                             auditor="Anna"), "setup")
         s.create(Assessment(id="SW-002", corporation="Stichting Zuid",
                             contractor="Installatie BV", auditor="Anna"), "setup")
+    from avgkit.server import users  # `avgkit users add` without a process per user
+
     for name, (role, password) in USERS.items():
-        done = avgkit("users", "--store", str(store), "add", name, "--role", role,
-                      "--password-stdin", stdin=password + "\n")
-        assert done.returncode == 0, done.stderr
+        users.add(users.state_dir_for(store), name, role, password)
     port = free_port()
     log = tmp / "serve.log"
     env = {**os.environ, "PATH": f"/usr/bin:{os.environ.get('PATH', '')}"}
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "avgkit.cli", "serve", "--store", str(store),
+            [sys.executable, "-m", "avgkit", "serve", "--store", str(store),
              "--port", str(port), "--cull-idle", str(CULL_IDLE), "--cull-interval", "2",
              "--max-kernels", str(MAX_KERNELS)],
             cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT)
