@@ -119,3 +119,22 @@ def test_creating_records_the_user_not_the_auditor_field(store, monkeypatch):
     monkeypatch.setenv(identity.HUB_USER_ENV, "bob")
     app = App("samenwerking", store)
     assert app.picker.new_auditor.value == "bob"  # the default answer is the logged-in user
+
+
+def test_server_store_errors_carry_no_paths(store, monkeypatch):
+    import sqlite3
+
+    from avgkit.store import NotFoundError, StoreError
+
+    acting = ActingStore(store.path, author="bob", role="auditor")
+    with pytest.raises(NotFoundError):
+        acting.get("SW-404")
+
+    def locked(*_a, **_k):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(acting, "_connection", locked)
+    with pytest.raises(StoreError) as err:
+        acting.update("SW-001", {"notes": "x"})
+    assert str(store.path) not in str(err.value) and str(store.path.parent) not in str(err.value)
+    assert "niet beschikbaar" in str(err.value)

@@ -234,10 +234,13 @@ def test_a_reader_sees_reports_and_cannot_change_anything(hub, browser):
     from playwright.sync_api import expect
 
     store = hub["store"]
+    # the batch and the CLI write to the same store while the server runs
+    Store(store).update("SW-002", {"contractor": "Installatie & Co"}, "batch")
     version, history = Store(store).version("SW-001"), len(Store(store).history("SW-001"))
     context, page = log_in(browser, hub, "ron")
     expect(page.get_by_role("heading", name="Overzicht beoordelingen")).to_be_visible()
     expect(page.get_by_text(SECRET_DATA)).to_be_visible()
+    expect(page.get_by_text("Installatie & Co")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "team-reader-overview.png"), full_page=True)
     page.get_by_role("link", name="Rapport").first.click()
     expect(page.get_by_text("Bouw & Zonen").first).to_be_visible()

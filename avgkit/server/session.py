@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from avgkit import identity
 from avgkit.roles import RoleError, allowed_update, require
-from avgkit.store import Store, StoreError
+from avgkit.store import ConflictError, NotFoundError, Store, StoreError
 
 
 class ActingStore(Store):
@@ -41,6 +41,36 @@ class ActingStore(Store):
         if not allowed_update(self.role, list(changes)):
             raise RoleError(self.role or "", "edit")
         return super().update(id, changes, self.author, base_version=base_version)
+
+
+NEUTRAL = "de opslag is nu niet beschikbaar; probeer het later opnieuw of meld het de beheerder"
+
+
+def _neutral(method):
+    """Store errors carry the file's path; a browser gets a message without it (the log has
+    the detail). Not-found, conflicts and "exists" say nothing about files and pass as they are."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (NotFoundError, ConflictError):
+            raise
+        except StoreError as exc:
+            if exc.code == "exists":
+                raise
+            import logging
+
+            logging.getLogger("avgkit.server").error("store error: %s", exc)
+            raise StoreError(NEUTRAL, code=exc.code) from None
+
+    return wrapper
+
+
+for _name in ("get", "get_with_version", "list", "versions", "exists", "version", "history",
+              "rebuild", "as_of", "create", "update"):
+    setattr(ActingStore, _name, _neutral(getattr(ActingStore, _name)))
 
 
 class ReadOnlyStore(Store):
