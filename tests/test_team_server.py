@@ -130,6 +130,8 @@ def log_in(browser, hub, name):
     page.goto(f"{hub['url']}/hub/login")
     page.locator("input[name=username]").fill(name)
     page.locator("input[name=password]").fill(USERS[name][1])
+    if name == "alice":
+        page.screenshot(path=str(ARTIFACTS / "team-login.png"))
     page.locator("form [type=submit]").first.click()
     expect(page).to_have_url(re.compile(rf"/user/{name}/"))
     return context, page
@@ -283,7 +285,10 @@ def test_kernel_cap_per_user_gives_a_clear_message(hub, browser):
     assert response.status == 429
     expect(over.get_by_text("vensters met de app open", exact=False)).to_be_visible()
     over.screenshot(path=str(ARTIFACTS / "team-kernel-cap.png"))
-    assert len(processes(hub["store"], "alice")) == MAX_KERNELS
+    kernels = processes(hub["store"], "alice")
+    assert len(kernels) == MAX_KERNELS
+    for pid in kernels:  # the hub's API token never reaches a kernel
+        assert b"JUPYTERHUB_API_TOKEN=" not in Path(f"/proc/{pid}/environ").read_bytes()
     hub["alice_context"] = context  # pages stay open for the culling check
 
 

@@ -47,6 +47,7 @@ def hub_db(state: Path) -> Iterator:
     from nativeauthenticator.orm import UserInfo
 
     state.mkdir(parents=True, exist_ok=True)
+    os.chmod(state, 0o700)
     db = orm.new_session_factory(f"sqlite:///{state / DB_NAME}")()
     try:
         UserInfo.__table__.create(db.get_bind(), checkfirst=True)
