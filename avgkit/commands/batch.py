@@ -25,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: $AVGKIT_STORE, else data/avgkit.sqlite)")
     p.add_argument("--measures", type=Path, metavar="FILE",
                    help="an organisation's own measures (YAML, e.g. data/eigen-maatregelen.yaml)")
+    p.add_argument("--notebooks", type=Path, metavar="DIR",
+                   help="your own copies of samenwerking.ipynb, beveiliging.ipynb and "
+                        "overzicht.ipynb (a missing one is taken from avgkit)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -37,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
                         only=args.only, force=args.force, scheduler=args.scheduler,
                         sheet=args.sheet, store=args.store,
-                        measures=args.measures, progress=not args.quiet)
+                        measures=args.measures, progress=not args.quiet,
+                        **({"notebooks_dir": args.notebooks} if args.notebooks else {}))
     for line in outcome.refused:
         print(f"geweigerd: {line}")
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "
