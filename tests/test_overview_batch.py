@@ -18,7 +18,6 @@ import pytest
 from conftest import ROOT
 
 from avgkit.batch import run_batch
-from avgkit.batch.files import safe_name
 
 EXAMPLE = ROOT / "data" / "voorbeeld-portefeuille.csv"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -727,7 +727,7 @@ class Overzicht(Strict):
     labels: dict[str, BiText]
     priority: Priority | None = None
 ColumnKind = Literal["id", "text", "form", "bool", "agreement", "date", "flag", "points",
-                     "data_kind", "count", "size", "status", "measure_notes"]
+                     "data_kind", "count", "size", "status", "measure_notes", "action_status"]
 
 
 class CellKind(Strict):
