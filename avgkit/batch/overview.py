@@ -11,11 +11,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from markupsafe import Markup, escape
 
 from avgkit import __version__
-from avgkit.batch.files import write_atomic
 from avgkit.batch.priorities import (
     AGREEMENT_SEVERITY,
     AGREEMENT_STATES,
@@ -23,19 +21,18 @@ from avgkit.batch.priorities import (
     agreement_state,
     ordered,
 )
+from avgkit.batch.spreadsheet import neutralise, write_results  # noqa: F401 (neutralise: API)
 from avgkit.knowledge import load_knowledge
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEVERITY_ORDER = {"hoog": 0, "midden": 1, "laag": 2}
 VERDICT_ORDER = ("onvoldoende", "aandacht nodig", "voldoende")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would evaluate as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+# The columns of results.xlsx/csv (the keys of table_rows), most urgent row first.
+TABLE_COLUMNS = ["id", "priority", "first", "corporation", "contractor", "provider_role",
+                 "client_role", "variants", "agreement_needed", "necessity",
+                 "agreement_in_place", "agreement_fits", "agreement_state", "risk", "verdict",
+                 "score", "open_questions", "overdue", "assessment_status", "signed_off",
+                 "report_status", "report"]
 
 
 SEVERITY_COLOUR = {"hoog": "#b3261e", "midden": "#b36b00", "laag": "#1e7a3c", "open": "#5b6877"}
@@ -129,6 +126,8 @@ def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
             "report_status": (labels["ok"] if rec.get("status") == "ok"
                               else labels["failed_status"]),
             "report": rec.get("report") if rec.get("status") == "ok" else "",
+            # not columns: for colours in results.xlsx (verdict_key: above)
+            "fits_key": s.get("agreement_fits"), "failed": rec.get("status") != "ok",
         })
     return rows
 
@@ -275,10 +274,4 @@ def write_overview(out_dir: Path, records: list[dict[str, Any]], refused: list[s
     changes = history_changes(previous, records, hashes, lang)
     write_index(out_dir, state_dir, records, refused, lang, Path(notebooks_dir or NOTEBOOKS),
                 changes, generated)
-    labels = _labels(lang)
-    frame = pd.DataFrame(table_rows(records, lang)).rename(columns=lambda c: labels.get(c, c))
-    frame = frame.map(neutralise) if not frame.empty else frame
-    write_atomic(out_dir / "results.csv", frame.to_csv(index=False))
-    tmp = out_dir / ".results.xlsx.tmp"
-    frame.to_excel(tmp, index=False, engine="openpyxl")
-    tmp.replace(out_dir / "results.xlsx")
+    write_results(out_dir, table_rows(records, lang), _labels(lang), TABLE_COLUMNS)

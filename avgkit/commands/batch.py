@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from avgkit.models import LANGS
@@ -28,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--notebooks", type=Path, metavar="DIR",
                    help="your own copies of samenwerking.ipynb, beveiliging.ipynb and "
                         "overzicht.ipynb (a missing one is taken from avgkit)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write A4 PDFs of the overview and every report (needs Chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -40,13 +43,17 @@ def run(args: argparse.Namespace) -> int:
     outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
                         only=args.only, force=args.force, scheduler=args.scheduler,
                         sheet=args.sheet, store=args.store,
-                        measures=args.measures, progress=not args.quiet,
+                        measures=args.measures, progress=not args.quiet, pdf=args.pdf,
                         **({"notebooks_dir": args.notebooks} if args.notebooks else {}))
     for line in outcome.refused:
         print(f"geweigerd: {line}")
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "
           f"overgeslagen, {len(outcome.failed)} mislukt, {len(outcome.refused)} regels "
           f"geweigerd. Overzicht: {args.out / 'index.html'}")
+    if outcome.pdf is not None:
+        print(outcome.pdf.message(), file=sys.stderr if outcome.pdf.missing_engine else None)
+        for line in outcome.pdf.failed:
+            print(f"PDF mislukt: {line}", file=sys.stderr)
     if outcome.interrupted:
         print("Onderbroken: start dezelfde opdracht opnieuw om verder te gaan.")
     return outcome.exit_status
