@@ -131,7 +131,11 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
     from avgkit.store import Store
 
     if not interactive:
-        # Report mode: the notebook's section cells show the report (avgkit.show, issue 12).
+        # Report mode: the notebook's section cells show the report (avgkit.show, issue 12);
+        # here only the check that the saved assessment is there (never creating a store).
+        from avgkit.show import saved_assessment
+
+        saved_assessment(assessment_id, str(path))
         return None
 
     from avgkit.store import StoreError

@@ -80,7 +80,8 @@ def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = 
             "verdict": checked["verdict"],
             "verdict_label": checked["verdict_label"][lang],
             "score": overall["score"],
-            "open": len(checked["open"]),
+            # the open questions the report lists (presentation.checklist_view: blocking only)
+            "open": sum(1 for o in checked["open"] if o.get("blocking", True)),
             "verdict_reason": checked["verdict_rule"]["text"][lang],
             # measures answered: 0 means "niet ingevuld", never a score of 0 %
             "answered": overall["expected"] - overall["open"],

@@ -68,7 +68,7 @@ def load(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "
     from IPython.display import HTML, display
 
     from avgkit.models import check_lang
-    from avgkit.notebook import MEASURES_ENV, resolve_store_path
+    from avgkit.notebook import MEASURES_ENV
 
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -76,22 +76,28 @@ def load(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "
         display(HTML(INTERACTIVE_STYLE))
         return None
     check_lang(lang)
-    if not assessment_id:
-        raise ValueError("report mode needs an assessment_id")
-    from avgkit.store import NotFoundError, Store
-
-    path = resolve_store_path(store_path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no store at {path} (report mode never creates one)")
-    try:
-        assessment = Store(path).get(assessment_id)
-    except NotFoundError:
-        raise LookupError(f"assessment {assessment_id!r} is not in the store {path}") from None
+    assessment = saved_assessment(assessment_id, store_path)
     report = Report(kind, assessment, lang, os.environ.get(MEASURES_ENV) or None)
     from avgkit.html import stylesheet
 
     display(HTML(f"<style>{stylesheet()}\n{section_css()}</style>"))
     return report
+
+
+def saved_assessment(assessment_id: str, store_path: str = "") -> Assessment:
+    """The saved assessment a report is about; report mode never creates a store."""
+    from avgkit.notebook import resolve_store_path
+    from avgkit.store import NotFoundError, Store
+
+    if not assessment_id:
+        raise ValueError("report mode needs an assessment_id")
+    path = resolve_store_path(store_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no store at {path} (report mode never creates one)")
+    try:
+        return Store(path).get(assessment_id)
+    except NotFoundError:
+        raise LookupError(f"assessment {assessment_id!r} is not in the store {path}") from None
 
 
 def findings_context(a: Assessment, ctx: dict[str, Any], lang: str) -> dict[str, Any]:
