@@ -59,7 +59,7 @@ __all__ = ["FILE_PROBLEMS", "MAX_BYTES", "MAX_CELLS", "MAX_ROWS", "Counter",
            "header_for", "iter_portfolio", "measure_ids", "read_portfolio", "refused_rows", "spec",
            "summarise"]
 
-CUSTOM_MEASURE = re.compile(r"^eigen-[a-z0-9]+(?:-[a-z0-9]+)*$")
+CUSTOM_MEASURE = re.compile(r"\Aeigen-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen")
 RISK_KEYS = ("data_kind", "data_subjects", "purpose", "retention", "organisation_size")
 
@@ -263,12 +263,34 @@ def _assessment(row: _Row) -> PortfolioAssessment:
 Outcome = tuple[PortfolioAssessment | None, list[RowError]]
 
 
+def measure_problems(file: str, cols: list[_Column], measures: str | Path | None
+                     ) -> list[RowError]:
+    """The own measures file (--measures) checked up front, and every own-measure column
+    (eigen-...) of the portfolio against it: otherwise the batch would fail every row."""
+    known: list[str] = []
+    if measures is not None:
+        from avgkit.checklist import load_custom
+        try:
+            known = [m.id for m in load_custom(Path(measures)).measures]
+        except Exception as exc:  # noqa: BLE001 - KnowledgeError, OSError, YAML errors
+            return [make_error(file, "measures-file", path=show(measures, 120),
+                               reason=short_reason(exc))]
+    none = "-" if measures is not None else spec().texts["no_measures_file"]
+    return [make_error(file, "unknown-own-measure", 1, c.header, None, c.letter,
+                       measure=c.measure, known=", ".join(known) or none)
+            for c in cols if c.measure and c.measure not in known]
+
+
 def iter_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS,
-                   max_bytes: int = MAX_BYTES, max_cells: int = MAX_CELLS) -> Iterator[Outcome]:
+                   max_bytes: int = MAX_BYTES, max_cells: int = MAX_CELLS,
+                   measures: str | Path | None = None, check_measures: bool = False
+                   ) -> Iterator[Outcome]:
     """The portfolio row by row, streamed: (assessment or None, problems) per row, and
     (None, problems) for the file and its header. A problem of the file as a whole (FILE_PROBLEMS)
     may come after rows were given (a limit reached further on): then the file is refused and
-    the rows given before must not be used. Never raises on bad input."""
+    the rows given before must not be used. Never raises on bad input.
+    check_measures: own-measure columns must be in the measures file (None: no file), as the
+    batch needs; without it they are read whatever their id."""
     file = str(path)
     try:
         table = open_table(Path(path), sheet, max_rows, max_bytes, max_cells)
@@ -286,6 +308,8 @@ def iter_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int 
             return
         _, header = first
         cols, header_errors = _resolve_columns(file, header)
+        if check_measures or measures is not None:
+            header_errors += measure_problems(file, cols, measures)
         second = next(rows, None)
         if second is None and all(is_empty(c) for c in header):
             yield None, [*notes, make_error(file, "empty-file")]
@@ -332,7 +356,8 @@ def iter_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int 
 
 
 def read_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS,
-                   max_bytes: int = MAX_BYTES, max_cells: int = MAX_CELLS
+                   max_bytes: int = MAX_BYTES, max_cells: int = MAX_CELLS,
+                   measures: str | Path | None = None, check_measures: bool = False
                    ) -> tuple[list[PortfolioAssessment], list[RowError]]:
     """All valid rows as Assessments, and every problem found (warnings and notes included: they
     never refuse a row). A file refused as a whole gives no assessments. Never raises on bad
@@ -340,7 +365,9 @@ def read_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int 
     assessments: list[PortfolioAssessment] = []
     errors: list[RowError] = []
     for assessment, problems in iter_portfolio(path, sheet, max_rows=max_rows,
-                                               max_bytes=max_bytes, max_cells=max_cells):
+                                               max_bytes=max_bytes, max_cells=max_cells,
+                                               measures=measures,
+                                               check_measures=check_measures):
         if any(e.problem in FILE_PROBLEMS and not e.warning for e in problems):
             kept = [e for e in errors if e.row in (None, 1)]
             return [], kept + problems

@@ -15,7 +15,8 @@ from avgkit.portfolio_spec import spec
 FILE_PROBLEMS = frozenset({"not-found", "not-a-file", "wrong-type", "unreadable", "binary",
                            "chart-sheet", "not-utf8", "too-large", "too-many-rows", "no-sheet",
                            "empty-file", "missing-column", "duplicate-column", "xlsx-too-large",
-                           "xlsx-bomb", "too-many-cells", "no-visible-sheet"})
+                           "xlsx-bomb", "too-many-cells", "no-visible-sheet",
+                           "measures-file", "unknown-own-measure"})
 
 
 def refused_rows(errors: list[RowError], lang: str = "nl") -> list[str]:

@@ -213,7 +213,7 @@ def test_text_that_is_not_utf8_is_read_as_windows_1252_and_says_so(tmp_path):
     # Dutch Excel's "CSV (puntkomma)" is cp1252 (issue 15; refused as a whole before).
     path = write(tmp_path, f"{NAMES}\nA;Woonstichting Eénhoorn;C\n", encoding="cp1252")
     assessments, errors = read_portfolio(path)
-    note = only_error(errors)
+    [note] = errors
     assert [a.corporation for a in assessments] == ["Woonstichting Eénhoorn"]
     assert note.note and note.problem == "read-encoding" and "Windows-1252" in str(note)
 

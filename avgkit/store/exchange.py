@@ -180,7 +180,10 @@ def _take(store: Store, id: str, rows: list[Row], current: dict[str, Any], versi
 def provided(model: BaseModel) -> dict[str, Any]:
     """Only the fields a source actually gave (pydantic's model_fields_set), as JSON."""
     out = {}
+    fields = type(model).model_fields
     for name in model.model_fields_set:
+        if name in fields and fields[name].exclude:
+            continue  # e.g. a portfolio row's source file and row number: not saved data
         value = getattr(model, name)
         out[name] = provided(value) if isinstance(value, BaseModel) else \
             to_jsonable_python(value)
@@ -202,20 +205,22 @@ def _diff(changes: dict[str, Any], path: str, old: Any, new: Any) -> None:
         changes[path] = new
 
 
-def upsert(store: Store, assessment: Assessment, who: str) -> tuple[str, int]:
+def upsert(store: Store, assessment: Assessment | dict[str, Any], who: str) -> tuple[str, int]:
     """Create the assessment, or update the saved one with the fields the source gave
     ("created" | "updated" | "unchanged", version). Saved answers the source leaves blank stay;
-    a concurrent change of the same field raises ConflictError instead of being overwritten."""
+    a concurrent change of the same field raises ConflictError instead of being overwritten.
+    assessment may also be provided(assessment): the fields a source gave, as JSON."""
+    given = provided(assessment) if isinstance(assessment, BaseModel) else assessment
     try:
-        saved, version = store.get_with_version(assessment.id)
+        saved, version = store.get_with_version(given["id"])
     except NotFoundError:
         return "created", store.create(assessment, who)
     current = saved.to_dict()
     changes: dict[str, Any] = {}
-    for name, value in provided(assessment).items():
+    for name, value in given.items():
         if name not in ("id", "created", "updated"):
             _diff(changes, name, current.get(name, paths.ABSENT), value)
     if not changes:
         return "unchanged", version
-    new_version = store.update(assessment.id, changes, who, base_version=version)
+    new_version = store.update(given["id"], changes, who, base_version=version)
     return ("updated" if new_version != version else "unchanged"), new_version
