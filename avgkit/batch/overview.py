@@ -7,6 +7,7 @@ that a spreadsheet program would read as a formula are neutralised.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,6 @@ def write_overview(out_dir: Path, records: list[dict[str, Any]], refused: list[s
     frame = pd.DataFrame(context["rows"]).rename(columns=lambda c: labels.get(c, c))
     frame = frame.map(neutralise) if not frame.empty else frame
     write_atomic(out_dir / "results.csv", frame.to_csv(index=False))
-    tmp = out_dir / ".results.xlsx.tmp"
-    frame.to_excel(tmp, index=False, engine="openpyxl")
-    tmp.replace(out_dir / "results.xlsx")
+    xlsx = io.BytesIO()  # no fixed temporary name a planted symlink could redirect
+    frame.to_excel(xlsx, index=False, engine="openpyxl")
+    write_atomic(out_dir / "results.xlsx", xlsx.getvalue())

@@ -14,13 +14,14 @@ from pydantic_core import to_jsonable_python
 from avgkit import __version__
 from avgkit.assessment import Assessment
 from avgkit.store import paths
-from avgkit.store.core import Row, Store, canonical, replay, utc_text
+from avgkit.store.core import Row, Store, _guard, canonical, replay, utc_text
 from avgkit.store.errors import NotFoundError, StoreError
 
 FORMAT = "avgkit-export"
 FORMAT_VERSION = 1
 
 
+@_guard  # a damaged store is a StoreError ("damaged"), never a raw sqlite3 error
 def export_data(store: Store, ids: Iterable[str] | None = None) -> dict[str, Any]:
     """One or all assessments with their current state and every change, as one JSON value.
     Read in one transaction, so the export is a consistent snapshot."""
@@ -146,6 +147,7 @@ def _timestamp(value: Any, i: int) -> str:
     return utc_text(when)
 
 
+@_guard
 def _take(store: Store, id: str, rows: list[Row], current: dict[str, Any], version: int) -> str:
     with store._transaction(immediate=True) as conn:
         have = store._rows(conn, id)
