@@ -77,10 +77,11 @@ def check_out_dir(out_dir: Path) -> None:
                          "rapporten.", EXIT_OUT)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / STATE_DIR).mkdir(exist_ok=True)
-        if not (out_dir / STATE_DIR).is_dir() or (out_dir / STATE_DIR).is_symlink():
-            raise BatchError(f"{out_dir / STATE_DIR} is geen gewone map; verwijder het of kies "
-                             "een andere --out.", EXIT_OUT)
+        state = out_dir / STATE_DIR
+        if state.is_symlink() or (state.exists() and not state.is_dir()):
+            raise BatchError(f"{state} is geen gewone map; verwijder het of kies een andere "
+                             "--out.", EXIT_OUT)
+        state.mkdir(exist_ok=True)
         import tempfile
         with tempfile.TemporaryFile(dir=out_dir):
             pass
