@@ -20,10 +20,11 @@ from avgkit.commands._store_cli import (
     store_errors,
 )
 from avgkit.store import ConflictError, Store, StoreError, import_data, upsert
-from avgkit.store.exchange import provided
+from avgkit.store.exchange import create_many, provided
 from avgkit.store.errors import NotFoundError
 
 PORTFOLIO_SUFFIXES = (".csv", ".xlsx")
+BULK = 500  # new assessments saved per transaction
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -110,13 +111,39 @@ def _import_portfolio(args: argparse.Namespace, path: Path) -> int:
         outcome: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
         not_saved: list[str] = []
         with open_store(args, create=True) as store:
-            for line in spool:
-                given = json.loads(line)
+            new: list[dict] = []
+
+            def take(given: dict) -> None:
                 result = _take(store, given, who, path)
                 if result in outcome:
                     outcome[result].append(given["id"])
                 else:
                     not_saved.append(result)
+
+            def flush() -> None:
+                # New ids go in one transaction per BULK rows; on any doubt, one by one.
+                if not new:
+                    return
+                try:
+                    taken = set(create_many(store, new, who))
+                except ValueError:
+                    taken = {g["id"] for g in new}
+                for given in new:
+                    if given["id"] in taken:
+                        take(given)
+                    else:
+                        outcome["created"].append(given["id"])
+                new.clear()
+
+            for line in spool:
+                given = json.loads(line)
+                if store.exists(given["id"]):
+                    take(given)
+                    continue
+                new.append(given)
+                if len(new) >= BULK:
+                    flush()
+            flush()
     refused = counter.summary().refused + len(not_saved)
     if args.json:
         print_json({**outcome, "refused": [*problems, *not_saved]})

@@ -207,6 +207,34 @@ def _diff(changes: dict[str, Any], path: str, old: Any, new: Any) -> None:
         changes[path] = new
 
 
+@_guard
+def create_many(store: Store, items: list[dict[str, Any]], who: str) -> list[str]:
+    """Save new assessments (the fields a source gave) as version 1, all in one transaction: a
+    big portfolio is not one disk sync per row. Ids the store already has are left alone and
+    returned, for upsert(). ValueError (nothing saved) if one of them is not a valid record."""
+    who = who.strip()
+    if not who:
+        raise ValueError("who made the change is required (a name or user id)")
+    docs = [canonical(item) for item in items]
+    taken = []
+    with store._transaction(immediate=True) as conn:
+        for doc in docs:
+            id = doc["id"]
+            if conn.execute("SELECT 1 FROM assessments WHERE id = ?", (id,)).fetchone():
+                taken.append(id)
+                continue
+            at = utc_text(store._now(conn, id))
+            doc["created"] = doc["created"] or at
+            doc["updated"] = at
+            doc = canonical(doc)
+            conn.execute("INSERT INTO history (assessment_id, version, who, at, path, old, new)"
+                         " VALUES (?, 1, ?, ?, ?, NULL, ?)",
+                         (id, who, at, paths.ROOT, paths.dumps(doc)))
+            conn.execute("INSERT INTO assessments (id, version, updated, data) VALUES (?, 1, ?, ?)",
+                         (id, at, paths.dumps(doc)))
+    return taken
+
+
 def upsert(store: Store, assessment: Assessment | dict[str, Any], who: str) -> tuple[str, int]:
     """Create the assessment, or update the saved one with the fields the source gave
     ("created" | "updated" | "unchanged", version). Saved answers the source leaves blank stay;
