@@ -244,11 +244,10 @@ def test_portfolio_import_dispatches_to_read_portfolio(tmp_path, monkeypatch, ca
         yield Assessment(id="SW-2", contractor="Bouw BV"), []
         yield None, [RowError(p.name, 4, "vorm", "7", "1-4 of geen")]
 
-    from avgkit.portfolio_errors import FILE_PROBLEMS, Counter
+    from avgkit.portfolio_errors import Counter
 
     module = types.ModuleType("avgkit.portfolio")
-    module.iter_portfolio, module.FILE_PROBLEMS, module.Counter = \
-        iter_portfolio, FILE_PROBLEMS, Counter
+    module.iter_portfolio, module.Counter = iter_portfolio, Counter
     monkeypatch.setitem(sys.modules, "avgkit.portfolio", module)
     store = tmp_path / "s.sqlite"
     with Store(store) as s:

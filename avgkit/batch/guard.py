@@ -25,7 +25,6 @@ import errno
 import fcntl
 import functools
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterator

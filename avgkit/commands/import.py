@@ -20,8 +20,8 @@ from avgkit.commands._store_cli import (
     store_errors,
 )
 from avgkit.store import ConflictError, Store, StoreError, import_data, upsert
-from avgkit.store.exchange import create_many, provided
 from avgkit.store.errors import NotFoundError
+from avgkit.store.exchange import create_many, provided
 
 PORTFOLIO_SUFFIXES = (".csv", ".xlsx")
 BULK = 500  # new assessments saved per transaction
@@ -84,7 +84,7 @@ def _import_portfolio(args: argparse.Namespace, path: Path) -> int:
     (bounded memory, nothing to plant a symlink on), and save them only when the file as a whole
     was accepted."""
     try:
-        from avgkit.portfolio import FILE_PROBLEMS, Counter, iter_portfolio
+        from avgkit.portfolio import Counter, iter_portfolio
     except ModuleNotFoundError as exc:
         if exc.name != "avgkit.portfolio":
             raise
