@@ -224,3 +224,39 @@ def test_sigkill_of_the_batch_leaves_no_worker_or_kernel(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+# --- stores: damaged, in a read-only folder ------------------------------------------------------
+
+def test_export_of_a_damaged_store_is_one_sentence(tmp_path, capsys):
+    from avgkit.assessment import Assessment
+    from avgkit.store import Store
+
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        for i in range(200):
+            store.create(Assessment(id=f"A{i}", notes="x" * 500), "alice")
+    data = bytearray(path.read_bytes())
+    data[8192:len(data) - 4096] = bytes(len(data) - 4096 - 8192)  # pages zeroed, header intact
+    path.write_bytes(bytes(data))
+    code = main(["export", "--store", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1 and "beschadigde avgkit-opslag" in err and err.count("\n") == 1
+
+
+def test_a_store_in_a_read_only_folder_can_be_listed(tmp_path):
+    from avgkit.assessment import Assessment
+    from avgkit.store import Store
+
+    folder = tmp_path / "alleen-lezen"
+    folder.mkdir()
+    with Store(folder / "s.sqlite") as store:
+        store.create(Assessment(id="SW-1", corporation="Woonstad"), "alice")
+    command = _read_only_command(folder, [*AVGKIT, "list", "--store",
+                                          str(folder / "s.sqlite")])
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        os.chmod(folder, 0o755)
+    assert proc.returncode == 0, proc.stderr
+    assert "SW-1" in proc.stdout and "Woonstad" in proc.stdout
