@@ -130,6 +130,8 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--skip-import", action="store_true")
     ap.add_argument("--skip-xlsx", action="store_true")
+    ap.add_argument("--import-formats", nargs="*", default=["CSV", "XLSX"],
+                    help="import only these big files (the bombs are always imported)")
     args = ap.parse_args()
     avgkit = str(BIN / "avgkit")
     results: list = []
@@ -145,7 +147,7 @@ def main() -> int:
             size = path.stat().st_size / 2**20
             measure(f"validate {args.rows:,} rows {kind} ({size:.0f} MB)",
                     [avgkit, "validate", str(path)], results)
-            if not args.skip_import:
+            if not args.skip_import and kind in args.import_formats:
                 store = work / f"{kind}.sqlite"
                 measure(f"import {args.rows:,} rows {kind}",
                         [avgkit, "import", str(path), "--store", str(store)], results)
