@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: $AVGKIT_STORE, else data/avgkit.sqlite)")
     p.add_argument("--measures", type=Path, metavar="FILE",
                    help="an organisation's own measures (YAML, e.g. data/eigen-maatregelen.yaml)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write A4 PDFs of the overview and every report (needs Chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
                             only=args.only, force=args.force, scheduler=args.scheduler,
                             sheet=args.sheet, store=args.store,
-                            measures=args.measures, progress=not args.quiet)
+                            measures=args.measures, progress=not args.quiet, pdf=args.pdf)
     except BatchError as exc:  # the run itself could not go on: one sentence, its own code
         from avgkit.commands._store_cli import clean
 
@@ -53,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "
           f"overgeslagen, {len(outcome.failed)} mislukt, {len(outcome.refused)} regels "
           f"geweigerd. Overzicht: {args.out / 'index.html'}")
+    if outcome.pdf is not None:
+        print(outcome.pdf.message(), file=sys.stderr if outcome.pdf.missing_engine else None)
+        for line in outcome.pdf.failed:
+            print(f"PDF mislukt: {line}", file=sys.stderr)
     if outcome.interrupted:
         print("Onderbroken: start dezelfde opdracht opnieuw om verder te gaan.")
     return outcome.exit_status
