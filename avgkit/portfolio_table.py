@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import re
+import threading
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls and other MS Office binaries
 _CONTROL_BYTES = bytes([*range(0, 9), 14, 15, *range(16, 27), *range(28, 32)])
 
 Row = tuple[int, list[object]]  # (row number as Excel shows it, cells)
+_NO_SIZE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -267,9 +269,18 @@ def _xlsx_rows(path: Path, sheet: str | None, max_rows: int, max_cells: int) -> 
             return {"row": row, "column": column, "value": value, "data_type": "s",
                     "style_id": int(element.get("s", 0) or 0)}
 
-    with warnings.catch_warnings():
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with warnings.catch_warnings(), _NO_SIZE_LOCK:
         warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it drops
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # Without a <dimension> element openpyxl reads every sheet to its end just to find its
+        # size (in read-only mode too, for every sheet, used or not); we never use the size.
+        original = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = lambda self: None
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        finally:
+            ReadOnlyWorksheet._get_size = original
     try:
         ws, notes = _pick_sheet(wb, sheet)
         if not hasattr(ws, "_worksheet_path"):
