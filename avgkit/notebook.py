@@ -3,7 +3,7 @@
     run("samenwerking", assessment_id, store_path, lang, interactive)
 
 Interactive (JupyterLab, Voilà): shows the widgets. Report mode (papermill, interactive=False):
-displays the static HTML report of the saved assessment, no widgets. In Voilà the query string
+shows nothing; the notebook's section cells show the report (avgkit.show). In Voilà the query string
 (?id=SW-001&lang=en&store=/path/store.sqlite) opens an assessment directly; it is parsed as
 untrusted input: only a valid id, a known language and an existing store file are taken.
 """
@@ -138,19 +138,11 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
     from avgkit.store import Store
 
     if not interactive:
-        if not assessment_id:
-            raise ValueError("report mode needs an assessment_id")
-        from avgkit.report import render_report
-        from avgkit.store import NotFoundError
+        # Report mode: the notebook's section cells show the report (avgkit.show, issue 12);
+        # here only the check that the saved assessment is there (never creating a store).
+        from avgkit.show import saved_assessment
 
-        if not path.is_file():
-            raise FileNotFoundError(f"no store at {path} (report mode never creates one)")
-        try:
-            assessment = Store(path).get(assessment_id)
-        except NotFoundError:
-            raise LookupError(f"assessment {assessment_id!r} is not in the store {path}") from None
-        display(HTML(render_report(assessment, lang, REPORT_SECTIONS[kind], standalone=False,
-                                   custom=custom)))
+        saved_assessment(assessment_id, str(path))
         return None
 
     from avgkit.store import StoreError
