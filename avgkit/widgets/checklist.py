@@ -296,6 +296,9 @@ class ChecklistView:
         if self.syncing:
             return False
         saved = self.session.save(changes)
+        if not saved:
+            self.sync()  # refused: show the stored values again, the reason is in the status
+            return False
         self.refresh()
         return saved
 

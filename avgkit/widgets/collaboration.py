@@ -6,7 +6,6 @@ from avgkit.presentation; every change is saved through the Session at once."""
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -70,12 +69,13 @@ class CollaborationView:
         self.notes = w.Textarea(value=session.assessment.notes, continuous_update=False,
                                 placeholder=self.t["notes_placeholder"],
                                 layout=w.Layout(width="100%", height="10em"))
+        # Completing is a sign-off with name, role and date (the app's "Afronding" part,
+        # avgkit/widgets/signoff.py): the status is shown here, not toggled.
         self.status = w.ToggleButtons(
             options=[(self.t["status_concept"], "concept"),
                      (self.t["status_afgerond"], "afgerond")],
-            value=session.assessment.status)
+            value=session.assessment.status, disabled=True)
         self.notes.observe(errors.guard(lambda c: self._save({"notes": c["new"]})), "value")
-        self.status.observe(errors.guard(lambda c: self._save({"status": c["new"]})), "value")
         notes = w.VBox([w.HTML(f"<b>{html.escape(self.t['notes'])}</b>"), self.notes,
                         w.HTML(f"<b>{html.escape(self.t['status'])}</b>"), self.status])
 
@@ -178,26 +178,39 @@ class CollaborationView:
                                      w.HBox([self.draft_button, self.draft_result])])
 
     # behaviour -----------------------------------------------------------------------------
-    def make_draft(self) -> Path | None:
-        """Write the draft agreement next to the store (<store folder>/concepten/)."""
-        from avgkit.drafts import DraftError, save_draft
+    def make_draft(self) -> bytes | None:
+        """Make the draft agreement in memory and offer it as a browser download ("Downloaden
+        …"); nothing is written on the server. None (with the reason) when no draft applies."""
+        import io
 
-        folder = Path(self.session.store.path).parent / "concepten"
+        from avgkit.drafts import DraftError, build_draft, render_docx
+        from avgkit.widgets.browser import download_html, safe_filename, size_text
+
+        a = self.session.assessment
         try:
-            path = save_draft(self.session.assessment, folder, "docx", self.lang)
+            draft = build_draft(a, self.lang)
         except DraftError as exc:
             self.draft_result.value = (f'<span class="avgkit muted">'
                                        f'{html.escape(self.t["draft_refused"].format(reason=exc))}'
                                        f'</span>')
             return None
-        self.draft_result.value = (f'<span class="avgkit">'
-                                   f'{html.escape(self.t["draft_saved"].format(path=path))}</span>')
-        return path
+        buffer = io.BytesIO()
+        render_docx(draft, buffer)
+        data = buffer.getvalue()
+        name = safe_filename(f"{a.id}-{draft.kind}.docx")
+        label = self.t.format("download_label", name=name)
+        self.draft_result.value = (
+            f'<span class="avgkit">{download_html(data, name, label)} <span class="muted small">'
+            f'{html.escape(self.t.format("draft_ready", size=size_text(len(data), self.lang)))}'
+            '</span></span>')
+        return data
 
     def _save(self, changes: dict[str, Any]) -> None:
         if self._syncing:
             return
-        self.session.save(changes)
+        if not self.session.save(changes):
+            self.sync()  # refused: show the stored value again, the reason is in the status
+            return
         self.refresh()
 
     def _answered(self, key: str, value: Any) -> None:
