@@ -120,7 +120,6 @@ def query_string() -> str | None:
 def warm_up(lang: str = "nl") -> None:
     """Load what every view needs (modules, knowledge files, templates) before the visitor
     arrives; no widgets are made."""
-    import avgkit.batch.summary  # noqa: F401
     import avgkit.widgets.checklist  # noqa: F401
     import avgkit.widgets.collaboration  # noqa: F401
     import avgkit.widgets.dashboard  # noqa: F401

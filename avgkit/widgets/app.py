@@ -43,6 +43,7 @@ class App:
         self.session: Session | None = None
         self._views: dict[tuple[str, str], Any] = {}
         self._dashboards: dict[str, Any] = {}
+        self._pages: dict[tuple[str, str], w.Widget] = {}
         self.url = UrlSync()
         self.errors = ErrorLog(Labels(lang))
         self.status = StatusLine(Labels(lang))
@@ -59,7 +60,8 @@ class App:
         self.parts = w.ToggleButtons(options=[("", p) for p in PARTS], value=self.part,
                                      style={"button_width": "auto"})
         self.parts.add_class("avgkit-parts")
-        self.parts.observe(self.errors.guard(lambda c: self.show_part(c["new"])), "value")
+        self._relabeling = False
+        self.parts.observe(self.errors.guard(self._part_clicked), "value")
         self.breach_link = w.HTML()
         self.downloads = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="center"))
         self.report_button = w.Button(icon="file-code-o", layout=w.Layout(width="auto"))
@@ -72,7 +74,10 @@ class App:
         header = w.HBox([self.title, self.list_button, self.lang_switch],
                         layout=w.Layout(align_items="center", width="100%",
                                         flex_flow="row wrap"))
-        self.body = w.VBox(layout=w.Layout(width="100%"))
+        # Every page built so far stays in the Stack; showing one is a switch of the selected
+        # child, so the browser keeps its rendered widgets (a language or part switch costs
+        # no re-rendering once a page was shown).
+        self.body = w.Stack(layout=w.Layout(width="100%"))
         self.widget = w.VBox([style_widget(), self.url.widget, header, self.nav,
                               self.status.widget, self.locked_banner, self.message, self.body,
                               self.errors.widget], layout=w.Layout(width="100%"))
@@ -92,7 +97,12 @@ class App:
         self.status.reload_button.description = t["reload"]
         self.lang_switch.tooltip = t["language"]
         self.list_button.description = t["back_to_list"]
-        self.parts.options = [(t[f"part_{p}"], p) for p in PARTS]
+        self._relabeling = True  # new options reset the value: not a navigation
+        try:
+            self.parts.options = [(t[f"part_{p}"], p) for p in PARTS]
+            self.parts.value = self.part
+        finally:
+            self._relabeling = False
         self.report_button.description = t["report_button"]
         self._draw_title()
 
@@ -131,15 +141,26 @@ class App:
         self.status.widget.layout.display = "none"
         self.locked_banner.value = ""
         self._draw_title()
+        picker = self._picker()
+        picker.refresh()
         if self.kind == "start":
             dash = self._dashboard()
             dash.refresh()
-            self.body.children = [dash.widget, self._picker().widget]
+            key = ("list", self.lang)
+            if key not in self._pages:
+                self._pages[key] = w.VBox([dash.widget, picker.widget],
+                                          layout=w.Layout(width="100%"))
+            self._show(self._pages[key])
         else:
-            picker = self._picker()
-            picker.refresh()
-            self.body.children = [picker.widget]
+            self._show(picker.widget)
         self.url.set({"lang": self.lang}, push=push)
+
+    def _show(self, widget: w.Widget) -> None:
+        children = list(self.body.children)
+        if widget not in children:
+            children.append(widget)
+            self.body.children = children
+        self.body.selected_index = children.index(widget)
 
     def _dashboard(self):
         from avgkit.widgets.dashboard import Dashboard
@@ -174,7 +195,11 @@ class App:
         self.message.value = ""
         self.report_result.value = ""
         if self.session is None or self.session.id != assessment_id:
+            old = [v.widget for k, v in self._views.items() if k[0] != "picker"]
             self._views = {k: v for k, v in self._views.items() if k[0] == "picker"}
+            if old:  # another assessment's pages leave the Stack
+                self.body.selected_index = None
+                self.body.children = [c for c in self.body.children if c not in old]
             self.session = Session(self.store, assessment_id,
                                    session_user(self.who, assessment), self.status, self.errors)
         self.nav.layout.display = ""
@@ -183,6 +208,10 @@ class App:
         self._draw_title()
         self.show_part(part or self.part, push=push)
         return True
+
+    def _part_clicked(self, change: dict[str, Any]) -> None:
+        if not self._relabeling and change["new"] is not None:
+            self.show_part(change["new"])
 
     def show_part(self, part: str, push: bool = True) -> None:
         if part not in PARTS:
@@ -195,7 +224,8 @@ class App:
             return
         view = self._view(part)
         self.view = view
-        self.body.children = [view.widget]
+        self._show(view.widget)
+        self._prebuild_other_language()
         self.url.set({"id": self.session.id, "part": None if part == self.home_part else part,
                       "lang": self.lang}, push=push)
 
@@ -228,6 +258,34 @@ class App:
         if hasattr(view, "header"):
             view.header.layout.display = "none"  # the app's header names the assessment
         return view
+
+    def _prebuild_other_language(self) -> None:
+        """Once the kernel is idle, build this part in the other language too (hidden in the
+        Stack), so the first language switch is as fast as the later ones. Only where an event
+        loop runs (a kernel); unit tests build on demand."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        other = "en" if self.lang == "nl" else "nl"
+        key, sid = (other, self.part), self.session.id
+        if key in self._views or self.part not in ("samenwerking", "beveiliging"):
+            return
+
+        def build() -> None:
+            if self.session is None or self.session.id != sid or key in self._views:
+                return
+            lang, self.lang = self.lang, other
+            try:
+                view = self._build_view(key[1])
+            finally:
+                self.lang = lang
+            self._views[key] = view
+            self.body.children = [*self.body.children, view.widget]
+
+        loop.call_later(0.5, self.errors.guard(build))
 
     def _signed(self) -> None:
         self._draw_title()

@@ -49,12 +49,42 @@ def measure_count(custom: Any = None) -> int:
     return len(catalogue(custom)["measures"])
 
 
+def summary(a: Assessment, lang: str, custom: Any = None) -> dict[str, Any]:
+    """The figures of one row, from the core (the same ones avgkit.batch.summary picks for the
+    management overview; not imported from there, as that would load pandas into every app
+    kernel)."""
+    from avgkit.agreement_review import review_agreement
+    from avgkit.checklist import assess
+    from avgkit.knowledge import load_knowledge
+
+    roles = load_knowledge().begrippen.roles
+    result = a.classification()
+    review = review_agreement(result, a.agreement)
+    s: dict[str, Any] = {
+        "provider_role_label": roles[result.provider_role.name].get(lang)
+        if result.provider_role else "",
+        "client_role_label": roles[result.client_role.name].get(lang)
+        if result.client_role else "",
+        "open_questions": len(result.open_questions),
+        "agreement_needed": review.needed,
+        "agreement_needed_label": result.agreement.name.get(lang) if result.agreement else "",
+        "agreement_necessity": review.necessity.value if review.necessity else None,
+        "agreement_in_place": review.in_place,
+        "agreement_fits": review.fits,
+        "security": None,
+    }
+    if a.checklist:
+        checked = assess(a.checklist, actions=a.actions, custom=custom).to_dict()
+        s["security"] = {"verdict_label": checked["verdict_label"][lang],
+                         "score": checked["scores"]["overall"]["score"],
+                         "open": len(checked["open"])}
+    return s
+
+
 def dashboard_row(a: Assessment, lang: str, t: Labels, custom: Any = None,
                   measures: int | None = None) -> dict[str, Any]:
     """One row of the front door: display texts and sort keys."""
-    from avgkit.batch.summary import summarise
-
-    s = summarise(a, lang, custom=custom)
+    s = summary(a, lang, custom)
     keys = walkthrough.question_keys(a.answers)
     roles_done = sum(1 for k in keys if a.answers.get(k) is not None) / len(keys)
     answered = len((a.checklist or {}).get("answers") or {})
