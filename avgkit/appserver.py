@@ -40,8 +40,12 @@ def voila_command(store: str | os.PathLike | None = None, port: int = 8866,
     command = [sys.executable, "-m", "voila", str(notebooks), "--no-browser",
                f"--port={port}", "--Voila.ip=127.0.0.1", f"--template={TEMPLATE}",
                "--VoilaConfiguration.show_tracebacks=False",
-               # a closed page's kernel is shut down after 30 idle minutes (pooled kernels
-               # are never culled); Voilà 0.5's own shutdown on page close is refused (xsrf)
+               # Voilà 0.5 shuts a page's kernel down on page close with a POST that carries
+               # no xsrf token (refused with 403: every page view would leave a ~120 MB kernel
+               # behind). The server has no login and no cookies to protect, binds 127.0.0.1,
+               # and kernel ids are random UUIDs: the check is off. Kernels left idle anyway
+               # are shut down after 30 minutes (pooled kernels are never culled).
+               "--Voila.tornado_settings={'disable_check_xsrf': True}",
                "--MappingKernelManager.cull_idle_timeout=1800",
                "--MappingKernelManager.cull_interval=300"]
     if preheat and pool_size > 0:
