@@ -140,3 +140,14 @@ def test_formats():
     import datetime as dt
     assert local_time(dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)) == "01-07-2026 12:00 CEST"
     assert local_time(dt.datetime(2026, 1, 1, 10, 0)) == "01-01-2026 11:00 CET"
+
+
+def test_forms_with_the_same_roles_show_what_differs(store):
+    app = App("start", store, "nl", "SW-001")  # form 1 (order)
+    panel = text(app.view.forms_panel.value)
+    assert "Vorm 1, 2, 4 geven dezelfde rollen" in panel
+    assert "Verwerkingsverantwoordelijkenovereenkomst" in panel
+    assert "algemene vragen niet gesteld" in panel
+    app.view.inputs["data_exchange"].value = "client_system"  # form 3: roles of its own
+    panel = text(app.view.forms_panel.value)
+    assert "dezelfde rollen" not in panel and "algemene vragen" in panel

@@ -285,7 +285,7 @@ class App:
             self._views[key] = view
             self.body.children = [*self.body.children, view.widget]
 
-        loop.call_later(0.5, self.errors.guard(build))
+        loop.call_later(2.5, self.errors.guard(build))
 
     def _signed(self) -> None:
         self._draw_title()

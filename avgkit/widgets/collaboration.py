@@ -121,10 +121,51 @@ class CollaborationView:
                      f'{_cites(question.citations)}</div></div>')
         variant = (f' <span class="muted">({html.escape(self.t["variant"])} '
                    f'{html.escape(question.variant)})</span>' if question.variant else "")
+        extra = []
+        if question.key == "data_exchange":
+            self.forms_panel = w.HTML()
+            self.forms_panel.add_class("avgkit-forms-compared")
+            extra.append(self.forms_panel)
         return w.VBox([
             w.HTML(f'<div class="avgkit"><div class="question">'
                    f'{html.escape(question.text.get(self.lang))}{variant}</div></div>'),
-            self.inputs[question.key], w.HTML(help_html)], layout=full())
+            self.inputs[question.key], w.HTML(help_html), *extra], layout=full())
+
+    def _forms_html(self) -> str:
+        """Forms with the same roles as the chosen one side by side: what differs is the
+        argumentation and the agreement; and why the general questions are not asked."""
+        from avgkit.classifier import classify
+
+        kb, t, lang = self.kb, self.t, self.lang
+        chosen = self.session.assessment.answers.get("data_exchange")
+        forms = kb.samenwerkingsvormen.forms
+        current = next((f for f in forms if f.data_exchange == chosen), None)
+        if current is None:
+            return ""
+        same = [f for f in forms if (f.provider_role, f.client_role) ==
+                (current.provider_role, current.client_role)]
+        parts = [f'<p class="muted small"><i>{html.escape(t["our_note"])}:</i> '
+                 f'{html.escape(t["forms_no_general"])}</p>']
+        if len(same) > 1:
+            rows = []
+            for f in same:
+                agreement = classify(data_exchange=f.data_exchange).agreement
+                name = agreement.name.get(lang) if agreement else "–"
+                argument = " ".join(a.get(lang) for a in f.argumentation)
+                mark = ' class="chosen"' if f is current else ""
+                rows.append(f"<tr{mark}><td><b>{f.number}</b></td>"
+                            f"<td>{html.escape(name)}</td>"
+                            f"<td>{html.escape(argument)}{_cites(f.citations)}</td></tr>")
+            numbers = ", ".join(str(f.number) for f in same)
+            relationship = kb.begrippen.relationships[current.relationship].get(lang)
+            same_roles = t.format("forms_same_roles", forms=numbers, relationship=relationship)
+            parts.insert(0, (
+                f'<p><b>{html.escape(same_roles)}</b> {html.escape(t["forms_what_differs"])}</p>'
+                f'<table class="forms-compared"><thead><tr><th>{html.escape(t["forms_form"])}</th>'
+                f'<th>{html.escape(t["forms_agreement"])}</th>'
+                f'<th>{html.escape(t["argumentation"])}</th></tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>'))
+        return f'<div class="avgkit">{"".join(parts)}</div>'
 
     def _build_agreement(self) -> None:
         t = self.t
@@ -290,6 +331,7 @@ class CollaborationView:
         self.points_box.layout.display = (
             "" if self.agreement_kind.value == "verwerkersovereenkomst" else "none")
         self.header.value = self._header_html()
+        self.forms_panel.value = self._forms_html()
 
     def _draw_step_buttons(self, keys: list[str]) -> None:
         answers = self.session.assessment.answers
