@@ -82,6 +82,7 @@ class App:
                               self.status.widget, self.locked_banner, self.message, self.body,
                               self.errors.widget], layout=w.Layout(width="100%"))
         self.widget.add_class("avgkit-app")
+        self.status.widget.add_class("avgkit-status")
         self._label(lang)
         if assessment_id:
             self.errors.guard(self.open)(assessment_id, part=self.part, push=False)
