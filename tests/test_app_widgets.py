@@ -151,3 +151,18 @@ def test_forms_with_the_same_roles_show_what_differs(store):
     app.view.inputs["data_exchange"].value = "client_system"  # form 3: roles of its own
     panel = text(app.view.forms_panel.value)
     assert "dezelfde rollen" not in panel and "algemene vragen" in panel
+
+
+def test_app_command_binds_localhost_with_the_template_without_cdn(tmp_path):
+    from avgkit.appserver import template_root, voila_command
+    from avgkit.cli import build_parser
+
+    args = build_parser().parse_args(["app", "--port", "9999", "--store", "x.sqlite"])
+    assert args.port == 9999 and str(args.store) == "x.sqlite"
+    command, env = voila_command(tmp_path / "s.sqlite", 9999)
+    assert "--Voila.ip=127.0.0.1" in command and "--port=9999" in command
+    assert "--template=avgkit" in command and "--preheat_kernel=True" in command
+    assert env["AVGKIT_STORE"] == str((tmp_path / "s.sqlite").resolve())
+    assert env["JUPYTER_PATH"].split(":")[0] == str(template_root())
+    index = template_root() / "voila" / "templates" / "avgkit" / "index.html.j2"
+    assert "html_head_js_mermaidjs" in index.read_text()

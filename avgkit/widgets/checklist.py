@@ -35,7 +35,7 @@ class MeasureRow:
         statuses = view.catalogue["statuses"]
         self.status = w.ToggleButtons(
             options=[(pick(statuses[s]["label"], lang), s) for s in STATUS_ORDER], value=None,
-            style={"button_width": "9.5em"})
+            style={"button_width": "auto"})
         self.status.add_class(f"avgkit-m-{self.id}")
         self.note = w.Text(placeholder=t["measure_note"], continuous_update=False, layout=full())
         self.evidence = w.Text(placeholder=t["measure_evidence_placeholder"],
