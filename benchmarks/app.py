@@ -4,6 +4,7 @@ Measures, in the same run:
   - page ready for input: from navigation to the app's first input being visible and enabled,
     for the baseline (Voilà started as the README did before issue 13: one notebook, a fresh
     kernel per page) and for `avgkit app` (avgkit's template, preheated kernels);
+  - opening an assessment from the start page's list (in place): click to its header;
   - the language switch NL→EN→NL in the open assessment: from the click to the new labels.
 
     .venv/bin/python benchmarks/app.py [--loads 5] [--switches 6] [--pause 6]
@@ -150,6 +151,19 @@ def main(argv: list[str] | None = None) -> int:
                     if i:  # the first load warms the browser's cache of Voilà's scripts
                         times.append(took)
                 results["app page"] = times
+                # opening from the list happens in place (no page load)
+                opens = []
+                for i in range(args.switches):
+                    page.locator(".avgkit-to-list").click()
+                    page.locator("a.avgkit-open").first.wait_for(timeout=60_000)
+                    target = f"DL-00{2 + i % 3}"
+                    start = time.perf_counter()
+                    page.locator("a.avgkit-open", has_text=target).click()
+                    page.locator(".avgkit-open-header", has_text=target).wait_for(
+                        timeout=60_000)
+                    page.locator(".avgkit-app input").first.wait_for(timeout=60_000)
+                    opens.append(time.perf_counter() - start)
+                results["open from the list (in place)"] = opens
                 switches = []
                 for i in range(args.switches):
                     lang, label = ("en", "Back to the list") if i % 2 == 0 else \

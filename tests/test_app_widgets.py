@@ -166,3 +166,9 @@ def test_app_command_binds_localhost_with_the_template_without_cdn(tmp_path):
     assert env["JUPYTER_PATH"].split(":")[0] == str(template_root())
     index = template_root() / "voila" / "templates" / "avgkit" / "index.html.j2"
     assert "html_head_js_mermaidjs" in index.read_text()
+
+
+def test_saved_time_is_amsterdam_time_with_the_zone(store):
+    app = App("start", store, "nl", "SW-001")
+    app.view.notes.value = "gesproken met FG"
+    assert re.search(r"Opgeslagen \(versie 2, \d\d:\d\d:\d\d CES?T\)", text(app.status.html.value))

@@ -86,7 +86,9 @@ class StatusLine:
         self.reload_button.layout.display = "" if reload else "none"
 
     def saved(self, version: int) -> None:
-        when = dt.datetime.now().strftime("%H:%M:%S")
+        from avgkit.widgets.formats import AMSTERDAM
+
+        when = dt.datetime.now(AMSTERDAM).strftime("%H:%M:%S %Z")  # the zone named
         self._show("saved", "saved", self.t.format("saved_version", version=version, time=when))
 
     def conflict(self, exc: Exception) -> None:

@@ -22,6 +22,15 @@ from avgkit.store import Store
 from avgkit.widgets.common import ErrorLog
 from avgkit.widgets.formats import local_time, percent
 
+# A plain click (or Enter) on an id opens the assessment in place, through the "Openen (id)"
+# box, without loading the page again; with a modifier key, or where that box is not found,
+# the link opens the page ?id=… as any link does (new tab, bookmark).
+OPEN_IN_PLACE = ("if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) "
+                 "return true; var app = this.closest('.avgkit-app'); "
+                 "var box = app && app.querySelector('.avgkit-dash-open input'); "
+                 "if (!box) return true; box.value = this.dataset.id; "
+                 "box.dispatchEvent(new Event('change', {bubbles: true})); return false;")
+
 COLUMNS = ("id", "corporation", "contractor", "roles", "agreement", "security", "complete",
            "open", "status", "auditor", "updated")
 
@@ -193,7 +202,8 @@ class Dashboard:
                 if c == "id" and self.links:
                     query = urlencode({"id": r["id"], "lang": self.lang})
                     text = (f'<a class="avgkit-open" href="?{html.escape(query)}" '
-                            f'target="_self">{text}</a>')
+                            f'data-id="{html.escape(r["id"])}" target="_self" '
+                            f'onclick="{OPEN_IN_PLACE}">{text}</a>')
                 cells.append(f"<td>{text}</td>")
             body.append(f'<tr data-id="{html.escape(r["id"])}">{"".join(cells)}</tr>')
         if not body:
