@@ -22,6 +22,18 @@ AGREEMENT_KINDS = ("", "geen", "verwerkersovereenkomst",
                    "verwerkingsverantwoordelijkenovereenkomst")
 
 
+class _Lazy(dict):
+    """A dict that builds a missing entry with `build(key)` (items() holds the built ones)."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key):
+        value = self[key] = self._build(key)
+        return value
+
+
 def _cites(citations) -> str:
     return (f' <span class="cite">{html.escape("; ".join(citations))}</span>'
             if citations else "")
@@ -39,12 +51,13 @@ class CollaborationView:
         # resume at the first open question, or the first one when all are answered
         self.current = next((k for k in keys if answers.get(k) is None), keys[0])
 
-        self.inputs: dict[str, w.ValueWidget] = {}
-        self.pages: dict[str, w.VBox] = {}
-        for question in self.kb.vragen.questions:
-            self.inputs[question.key] = self._input_for(question)
-            self.pages[question.key] = self._page_for(question)
-        self.stack = w.Stack(list(self.pages.values()), layout=full())
+        # A question's input and page are built when first needed (shown, or set from code):
+        # a page then loads a few dozen widgets instead of every question's.
+        self.inputs: dict[str, w.ValueWidget] = _Lazy(self._build_input)
+        self.pages: dict[str, w.VBox] = _Lazy(self._build_page)
+        self.forms_panel = w.HTML()
+        self.forms_panel.add_class("avgkit-forms-compared")
+        self.stack = w.Box(layout=full())  # holds the current question's page
 
         self.step_title = w.HTML()
         self.progress_text = w.HTML()
@@ -99,6 +112,12 @@ class CollaborationView:
         self.sync()
 
     # building ------------------------------------------------------------------------------
+    def _build_input(self, key: str) -> w.ValueWidget:
+        return self._input_for(self.kb.question(key))
+
+    def _build_page(self, key: str) -> w.VBox:
+        return self._page_for(self.kb.question(key))
+
     def _input_for(self, question) -> w.ValueWidget:
         value = self.session.assessment.answers.get(question.key)
         if question.kind == "choice":
@@ -121,11 +140,7 @@ class CollaborationView:
                      f'{_cites(question.citations)}</div></div>')
         variant = (f' <span class="muted">({html.escape(self.t["variant"])} '
                    f'{html.escape(question.variant)})</span>' if question.variant else "")
-        extra = []
-        if question.key == "data_exchange":
-            self.forms_panel = w.HTML()
-            self.forms_panel.add_class("avgkit-forms-compared")
-            extra.append(self.forms_panel)
+        extra = [self.forms_panel] if question.key == "data_exchange" else []
         return w.VBox([
             w.HTML(f'<div class="avgkit"><div class="question">'
                    f'{html.escape(question.text.get(self.lang))}{variant}</div></div>'),
@@ -181,26 +196,14 @@ class CollaborationView:
                                              description=t["agreement_reviewed_long"],
                                              indent=False, layout=w.Layout(width="auto"))
         contents = self.kb.overeenkomsten.verwerkersovereenkomst_contents
+        # the 14 points are built when a verwerkersovereenkomst is recorded (_build_points)
         self.point_boxes: dict[str, w.Checkbox] = {}
-        rows = []
-        for p in contents.points:
-            box = w.Checkbox(value=bool(a.points.get(p.id)), indent=False,
-                             layout=w.Layout(width="28px", flex="0 0 28px"))
-            box.observe(self.errors.guard(
-                lambda c, pid=p.id: self._save({f"agreement.points.{pid}": c["new"]})), "value")
-            self.point_boxes[p.id] = box
-            optional = (f' <span class="muted">({html.escape(t["vo_optional"])})</span>'
-                        if p.optional else "")
-            rows.append(w.HBox([box, w.HTML(
-                f'<div class="avgkit">{p.number}. {html.escape(p.text.get(self.lang))}'
-                f'{optional}{_cites(p.citations)}</div>', layout=w.Layout(flex="1 1 auto"))],
-                layout=w.Layout(align_items="flex-start")))
         intro = (f'<div class="avgkit"><h3>{html.escape(t["vo_review"])}</h3>'
                  f'<p class="muted small">{html.escape(contents.intro.get(self.lang))}'
                  f'{_cites(contents.citations)}</p><p class="muted small"><i>'
                  f'{html.escape(t["our_note"])}:</i> '
                  f'{html.escape(contents.optional_note.get(self.lang))}</p></div>')
-        self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro), *rows])
+        self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro)])
         self.agreement_remarks = w.HTML()
         self.agreement_kind.observe(self.errors.guard(
             lambda c: self._save({"agreement.kind": c["new"] or None})), "value")
@@ -217,6 +220,26 @@ class CollaborationView:
         self.agreement_box = w.VBox([self.agreement_kind, self.agreement_date,
                                      self.agreement_remarks, self.points_box,
                                      w.HBox([self.draft_button, self.draft_result])])
+
+    def _build_points(self) -> None:
+        """The review rows of the 14 points of a verwerkersovereenkomst (built once)."""
+        if self.point_boxes:
+            return
+        t, a = self.t, self.session.assessment.agreement
+        rows = []
+        for p in self.kb.overeenkomsten.verwerkersovereenkomst_contents.points:
+            box = w.Checkbox(value=bool(a.points.get(p.id)), indent=False,
+                             layout=w.Layout(width="28px", flex="0 0 28px"))
+            box.observe(self.errors.guard(
+                lambda c, pid=p.id: self._save({f"agreement.points.{pid}": c["new"]})), "value")
+            self.point_boxes[p.id] = box
+            optional = (f' <span class="muted">({html.escape(t["vo_optional"])})</span>'
+                        if p.optional else "")
+            rows.append(w.HBox([box, w.HTML(
+                f'<div class="avgkit">{p.number}. {html.escape(p.text.get(self.lang))}'
+                f'{optional}{_cites(p.citations)}</div>', layout=w.Layout(flex="1 1 auto"))],
+                layout=w.Layout(align_items="flex-start")))
+        self.points_box.children = (*self.points_box.children, *rows)
 
     # behaviour -----------------------------------------------------------------------------
     def make_draft(self) -> bytes | None:
@@ -303,7 +326,9 @@ class CollaborationView:
         if self.current not in keys:
             self.current = walkthrough.neighbour(a.answers, self.current, 0, kb)
         question = kb.question(self.current)
-        self.stack.selected_index = list(self.pages).index(self.current)
+        page = self.pages[self.current]
+        if self.stack.children != (page,):
+            self.stack.children = (page,)
         prog = walkthrough.progress(a.answers, self.current, kb)
         self.step_title.value = (f'<div class="avgkit"><b>{html.escape(t["step"])}: '
                                  f'{html.escape(t["step_" + question.step])}</b></div>')
@@ -328,8 +353,10 @@ class CollaborationView:
         self.agreement_remarks.value = fragment("remarks",
                                                 agreement_view(a, result, self.lang, kb)["remarks"],
                                                 t)
-        self.points_box.layout.display = (
-            "" if self.agreement_kind.value == "verwerkersovereenkomst" else "none")
+        is_vo = self.agreement_kind.value == "verwerkersovereenkomst"
+        if is_vo:
+            self._build_points()
+        self.points_box.layout.display = "" if is_vo else "none"
         self.header.value = self._header_html()
         self.forms_panel.value = self._forms_html()
 
