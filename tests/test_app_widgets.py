@@ -172,3 +172,11 @@ def test_saved_time_is_amsterdam_time_with_the_zone(store):
     app = App("start", store, "nl", "SW-001")
     app.view.notes.value = "gesproken met FG"
     assert re.search(r"Opgeslagen \(versie 2, \d\d:\d\d:\d\d CES?T\)", text(app.status.html.value))
+
+
+def test_opening_from_the_list_starts_at_the_roles(store):
+    app = App("start", store, "nl", "SW-001", part="geschiedenis")
+    assert app.part == "geschiedenis"
+    app.list_button.click()
+    app._dashboard().open_box.value = "SW-002"
+    assert app.part == "samenwerking" and app.url.query == "id=SW-002&lang=nl"

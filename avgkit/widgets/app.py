@@ -195,6 +195,8 @@ class App:
             return False
         self.message.value = ""
         self.report_result.value = ""
+        if part is None and (self.session is None or self.session.id != assessment_id):
+            part = self.home_part  # from the list: an assessment opens on its roles
         if self.session is None or self.session.id != assessment_id:
             old = [v.widget for k, v in self._views.items() if k[0] != "picker"]
             self._views = {k: v for k, v in self._views.items() if k[0] == "picker"}
