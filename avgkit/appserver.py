@@ -36,7 +36,8 @@ def voila_env(store: str | os.PathLike | None = None, base: dict | None = None) 
 
 def voila_command(store: str | os.PathLike | None = None, port: int = 8866,
                   notebooks: str | os.PathLike = NOTEBOOKS, preheat: bool = True,
-                  pool_size: int = 1) -> tuple[list[str], dict]:
+                  pool_size: int = 1, cold: tuple[str, ...] = COLD_NOTEBOOKS
+                  ) -> tuple[list[str], dict]:
     command = [sys.executable, "-m", "voila", str(notebooks), "--no-browser",
                f"--port={port}", "--Voila.ip=127.0.0.1", f"--template={TEMPLATE}",
                "--VoilaConfiguration.show_tracebacks=False",
@@ -50,5 +51,5 @@ def voila_command(store: str | os.PathLike | None = None, port: int = 8866,
                "--MappingKernelManager.cull_interval=300"]
     if preheat and pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
-        command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in COLD_NOTEBOOKS]
+        command += [f"--VoilaKernelManager.preheat_denylist={name}" for name in cold]
     return command, voila_env(store)

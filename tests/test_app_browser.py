@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from test_browser import CHROMIUM, free_port, wait_for_port
 
-from avgkit.appserver import voila_command
+from avgkit.appserver import COLD_NOTEBOOKS, voila_command
 from avgkit.assessment import Assessment
 from avgkit.store import Store
 
@@ -38,7 +38,10 @@ def app_server(tmp_path_factory):
                         auditor="Bram"), "test")
     port = free_port()
     log = folder / "voila.log"
-    command, env = voila_command(store, port, pool_size=1)
+    # the walk only loads the start page (and the breach page, never preheated): no pools
+    # for the other notebooks on a 2-core machine
+    command, env = voila_command(store, port, pool_size=1,
+                                 cold=(*COLD_NOTEBOOKS, "samenwerking.ipynb", "beveiliging.ipynb"))
     with open(log, "w") as out:
         proc = subprocess.Popen(command, cwd=folder, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
