@@ -180,3 +180,22 @@ def test_opening_from_the_list_starts_at_the_roles(store):
     app.list_button.click()
     app._dashboard().open_box.value = "SW-002"
     assert app.part == "samenwerking" and app.url.query == "id=SW-002&lang=nl"
+
+
+def test_report_pdf_is_offered_as_a_download(store, tmp_path, monkeypatch):
+    from avgkit.batch.pdf import find_engine
+
+    if not find_engine():
+        pytest.skip("no Chromium to print with")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    app = App("start", store, "nl", "SW-001")
+    app.pdf_button.click()
+    link = re.search(r'download="(SW-001-rapport\.pdf)" href="data:application/pdf;base64,'
+                     r'([^"]+)"', app.report_result.value)
+    assert link, app.report_result.value
+    assert base64.b64decode(link.group(2)).startswith(b"%PDF")
+    assert list(cwd.iterdir()) == [] and sorted(
+        p.name for p in store.path.parent.iterdir() if not p.name.startswith("avgkit.sqlite")) \
+        == ["cwd"]

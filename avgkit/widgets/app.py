@@ -66,9 +66,12 @@ class App:
         self.downloads = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="center"))
         self.report_button = w.Button(icon="file-code-o", layout=w.Layout(width="auto"))
         self.report_button.on_click(self.errors.guard(lambda _b: self.make_report()))
+        self.pdf_button = w.Button(icon="file-pdf-o", layout=w.Layout(width="auto"))
+        self.pdf_button.on_click(self.errors.guard(lambda _b: self.make_pdf()))
         self.report_result = w.HTML()
         self.locked_banner = w.HTML()
-        self.nav = w.HBox([self.parts, self.breach_link, self.report_button, self.report_result],
+        self.nav = w.HBox([self.parts, self.breach_link, self.report_button, self.pdf_button,
+                           self.report_result],
                           layout=w.Layout(flex_flow="row wrap", align_items="center",
                                           width="100%"))
         header = w.HBox([self.title, self.list_button, self.lang_switch],
@@ -105,6 +108,7 @@ class App:
         finally:
             self._relabeling = False
         self.report_button.description = t["report_button"]
+        self.pdf_button.description = t["report_pdf_button"]
         self._draw_title()
 
     def _draw_title(self) -> None:
@@ -316,6 +320,37 @@ class App:
         a = self.session.assessment
         data = render_report(a, self.lang, custom=self.custom).encode("utf-8")
         name = f"{a.id}-rapport.html" if self.lang == "nl" else f"{a.id}-report.html"
+        link = download_html(data, name, self.t.format("download_label", name=name))
+        ready = self.t.format("report_ready", size=size_text(len(data), self.lang))
+        self.report_result.value = (f'<span class="avgkit">{link} <span class="muted small">'
+                                    f'{html.escape(ready)}</span></span>')
+        return self.report_result.value
+
+    def make_pdf(self) -> str | None:
+        """The report as an A4 PDF (avgkit.batch.pdf, headless Chromium), offered as a
+        download; printed in a temporary folder that is removed at once."""
+        if self.session is None:
+            return None
+        import tempfile
+        from pathlib import Path
+
+        from avgkit.batch.pdf import PdfError, html_to_pdf
+        from avgkit.report import render_report
+
+        a = self.session.assessment
+        stem = f"{a.id}-rapport" if self.lang == "nl" else f"{a.id}-report"
+        with tempfile.TemporaryDirectory(prefix="avgkit-pdf-") as folder:
+            page = Path(folder) / "report.html"
+            page.write_text(render_report(a, self.lang, custom=self.custom), "utf-8")
+            try:
+                data = html_to_pdf(page).read_bytes()
+            except PdfError as exc:
+                self.report_result.value = (
+                    f'<span class="avgkit"><span class="message error">'
+                    f'{html.escape(self.t.format("report_pdf_failed", problem=str(exc)))}'
+                    '</span></span>')
+                return None
+        name = f"{stem}.pdf"
         link = download_html(data, name, self.t.format("download_label", name=name))
         ready = self.t.format("report_ready", size=size_text(len(data), self.lang))
         self.report_result.value = (f'<span class="avgkit">{link} <span class="muted small">'
