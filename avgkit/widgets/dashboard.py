@@ -192,7 +192,8 @@ class Dashboard:
         shown = self.visible()
         count = t.format("dash_count", shown=len(shown), total=len(self.rows))
         self.count.value = (f'<div class="avgkit muted">{html.escape(count)} · '
-                            f'{html.escape(t["dash_hint"])}</div>')
+                            f'{html.escape(t["dash_hint" if self.links else "dash_hint_lab"])}'
+                            '</div>')
         head = "".join(f'<th scope="col">{html.escape(t[f"col_{c}"])}</th>' for c in COLUMNS)
         body = []
         for r in shown:
