@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
+from avgkit.identity import author
 from avgkit.presentation import Labels
 from avgkit.store import NotFoundError, Store
 from avgkit.widgets.browser import UrlSync, download_html, size_text
 from avgkit.widgets.common import ErrorLog, Session, StatusLine, style_widget
-from avgkit.widgets.picker import AssessmentPicker, current_user
+from avgkit.widgets.picker import AssessmentPicker
 
 KINDS = ("start", "samenwerking", "beveiliging")
 PARTS = ("samenwerking", "beveiliging", "geschiedenis", "afronding")
@@ -25,8 +26,9 @@ BREACH_NOTEBOOK = "datalek.ipynb"  # the breach form is its own notebook (avgkit
 
 
 def session_user(who: str | None, assessment) -> str:
-    """Who is recorded as the author of changes made in this app (one place to change it)."""
-    return who or assessment.auditor or current_user()
+    """Who is recorded as the author of changes made in this app: the logged-in (or OS)
+    user, never the assessment's auditor field (avgkit.identity)."""
+    return author(who)
 
 
 class App:
