@@ -30,7 +30,7 @@ def test_every_notebook_is_committed_without_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs"
 
 
-@pytest.mark.parametrize("name", ["samenwerking.ipynb", "beveiliging.ipynb"])
+@pytest.mark.parametrize("name", ["samenwerking.ipynb", "beveiliging.ipynb", "start.ipynb"])
 def test_auditor_notebooks_have_the_shared_parameters(name):
     nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     (params,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
