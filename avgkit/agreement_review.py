@@ -88,6 +88,14 @@ def review_agreement(result: Classification, in_place: AgreementInPlace,
                 remarks.append(Remark("vo-supplementary-missing", "hoog",
                                       contents.supplementary_missing.format(
                                           points=Text(nl=points, en=points_en)), cites))
+    if kind is None and needed is not None and needed.necessity is Necessity.REQUIRED:
+        # A required agreement that nobody recorded is missing until shown otherwise
+        # (art. 5 lid 2 AVG: the controller must be able to demonstrate compliance).
+        return AgreementReview(
+            needed.id, needed.necessity, kind, False,
+            (_remark(kb, "agreement-required-missing", needed.citations, needed=needed.name),
+             _remark(kb, "agreement-not-recorded"), *remarks),
+            missing, missing_optional, covered, supplementary)
     if needed is None or kind is None:
         if kind is None:
             remarks.insert(0, _remark(kb, "agreement-not-recorded"))

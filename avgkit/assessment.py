@@ -16,7 +16,7 @@ AgreementKind = Literal["geen", "verwerkersovereenkomst",
                         "regeling-gezamenlijke-verantwoordelijkheid",
                         "verwerkingsverantwoordelijkenovereenkomst"]
 Status = Literal["concept", "afgerond"]
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+ID_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")  # \Z: no trailing newline
 
 
 class AgreementInPlace(BaseModel):
@@ -43,6 +43,22 @@ class Action(BaseModel):
     finding: str | None = None  # e.g. a measure id of the checklist
 
 
+class SignOff(BaseModel):
+    """Who completed ("afgerond") the assessment, in which role, on which day, and which store
+    version they signed. While it is set the answers are locked (see `locked_paths`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    date: dt.date
+    version: int | None = None  # the store version that holds the signed state
+
+
+# What may still change while an assessment is signed off: the sign-off itself and reopening.
+SIGNOFF_PATHS = ("status", "signoff", "reopen_reason")
+
+
 class Assessment(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -61,6 +77,21 @@ class Assessment(BaseModel):
     status: Status = "concept"
     # Possible data breaches by incident id, in avgkit.breach.Incident JSON form (issue 7).
     incidents: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Sign-off of a completed assessment (issue 13); None while it is a concept. Reopening
+    # clears it and records why in reopen_reason (so the reason is in the history).
+    signoff: SignOff | None = None
+    reopen_reason: str = ""
+
+    @property
+    def locked(self) -> bool:
+        """A completed (signed-off) assessment: its answers are not to be changed."""
+        return self.status == "afgerond"
+
+    def locked_paths(self, paths) -> list[str]:
+        """The field paths of a change that a completed assessment refuses."""
+        if not self.locked:
+            return []
+        return [p for p in paths if p.split(".")[0] not in SIGNOFF_PATHS]
 
     @field_validator("id")
     @classmethod

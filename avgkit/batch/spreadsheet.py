@@ -14,6 +14,7 @@ Every text cell that a spreadsheet would read as a formula gets a leading apostr
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 SEVERITY_STYLE = {"bad": ("FFE3E3", "A61B1B"), "warn": ("FFF3C4", "8D6708"),
                   "ok": ("E3F9E5", "207227")}
 VERDICT_SEVERITY = {"onvoldoende": "bad", "aandacht nodig": "warn", "voldoende": "ok"}
+PRIORITY_SEVERITY = {"hoog": "bad", "midden": "warn", "laag": "ok"}
 
 
 def neutralise(value: Any) -> Any:
@@ -46,7 +48,12 @@ def severities(row: dict[str, Any]) -> dict[str, str]:
     if fits is not None:
         out["agreement_fits"] = "ok" if fits else "bad"
     if row.get("failed"):
-        out["status"] = "bad"
+        out["status"] = out["report_status"] = "bad"
+    # issue 12: the priority and the agreement state in the overview's colours
+    for key, severity in (("priority", row.get("severity")),
+                          ("agreement_state", row.get("agreement_severity"))):
+        if severity in PRIORITY_SEVERITY:
+            out[key] = PRIORITY_SEVERITY[severity]
     return out
 
 
@@ -111,6 +118,6 @@ def write_results(out_dir: Path, rows: list[dict[str, Any]], labels: dict[str, s
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    tmp = out_dir / ".results.xlsx.tmp"
-    wb.save(tmp)
-    tmp.replace(out_dir / "results.xlsx")
+    xlsx = io.BytesIO()  # no fixed temporary name a planted symlink could redirect (issue 15)
+    wb.save(xlsx)
+    write_atomic(out_dir / "results.xlsx", xlsx.getvalue())

@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: $AVGKIT_STORE, else data/avgkit.sqlite)")
     p.add_argument("--measures", type=Path, metavar="FILE",
                    help="an organisation's own measures (YAML, e.g. data/eigen-maatregelen.yaml)")
+    p.add_argument("--notebooks", type=Path, metavar="DIR",
+                   help="your own copies of samenwerking.ipynb, beveiliging.ipynb and "
+                        "overzicht.ipynb (a missing one is taken from avgkit)")
     p.add_argument("--pdf", action="store_true",
                    help="also write A4 PDFs of the overview and every report (needs Chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -34,13 +37,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from avgkit.batch import run_batch
+    from avgkit.batch.guard import BatchError
 
     if args.workers is not None and args.workers < 1:
         raise ValueError("--workers must be at least 1")
-    outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
-                        only=args.only, force=args.force, scheduler=args.scheduler,
-                        sheet=args.sheet, store=args.store,
-                        measures=args.measures, progress=not args.quiet, pdf=args.pdf)
+    try:
+        outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
+                            only=args.only, force=args.force, scheduler=args.scheduler,
+                            sheet=args.sheet, store=args.store,
+                            measures=args.measures, progress=not args.quiet, pdf=args.pdf,
+                            **({"notebooks_dir": args.notebooks} if args.notebooks else {}))
+    except BatchError as exc:  # the run itself could not go on: one sentence, its own code
+        from avgkit.commands._store_cli import clean
+
+        for line in exc.details:
+            print(clean(line), file=sys.stderr)
+        print(f"avgkit batch: fout: {clean(exc)}", file=sys.stderr)
+        return exc.code
     for line in outcome.refused:
         print(f"geweigerd: {line}")
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "
