@@ -237,3 +237,46 @@ def test_the_management_overview_shows_the_sources_caveat(tmp_path):
     write_overview(tmp_path, [], [], "nl")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "een leidraad" in page and "Aedes" in page
+
+
+# --- the notebook is the report (issue 12a): the same notes in its sections ---------------
+
+def _section_html(kind, answers, agreement=None, lang="nl"):
+    from conftest import html_text
+
+    from avgkit.assessment import Assessment
+    from avgkit.show import Report, render_section
+
+    a = Assessment(id="SW-1", corporation="Noord", contractor="Bouw", answers=answers,
+                   agreement=agreement or {})
+    report = Report(kind, a, lang)
+    return lambda section: html_text(render_section(report, section))
+
+
+@pytest.mark.parametrize("kind", ["samenwerking", "beveiliging"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_report_header_carries_the_sources_caveat(kind, lang):
+    from avgkit.notes import source_caveat
+
+    section = _section_html(kind, {"data_exchange": "order"}, lang=lang)
+    caveat = source_caveat(lang)
+    assert caveat.caveat in section("header") and "Aedes" in section("header")
+
+
+def test_report_sections_show_corrections_readings_points_and_indicator_questions():
+    obligations = _section_html("samenwerking", {"data_exchange": "order"})("obligations")
+    assert "Correctie door avgkit" in obligations and "niet langer dan" in obligations
+    argumentation = _section_html("samenwerking",
+                                  {"data_exchange": "client_system"})("argumentation")
+    assert "Onze lezing (avgkit)" in argumentation and "07/2020" in argumentation
+    points = {f"vo-{n:02d}": True for n in range(1, 15)}
+    section = _section_html(
+        "samenwerking", {**PROC, **NO_DECISION, "processing_is_primary_purpose": False,
+                         "on_behalf_of_client": True},
+        {"kind": "verwerkersovereenkomst", "reviewed": True, "points": points})
+    agreement = section("agreement")
+    assert "Aanvulling van avgkit" in agreement and "A1" in agreement
+    assert "art. 28 lid 3 sub f AVG" in agreement
+    findings = section("findings")
+    assert "Aanwijzing wijkt af" in findings  # the indicator that differs is an open question
+    assert "categorieën betrokkenen" in findings  # A1-A6 missing is a problem in the findings
