@@ -460,8 +460,8 @@ class Concepten(Strict):
 
 # --- data breaches (datalekken.yaml) ------------------------------------------------------
 
-ClauseRef = Annotated[str, StringConstraints(pattern=r"^(verwerkersovereenkomst|modelregeling)/"
-                                                     r"\d+\.\d+$")]
+ClauseRef = Annotated[str, StringConstraints(
+    pattern=r"^(verwerkersovereenkomst|modelregeling|verstrekkingsovereenkomst)/\d+\.\d+$")]
 
 
 class BreachDeadline(Bilingual):
