@@ -11,6 +11,7 @@ an organisation's copy of the notebook (`avgkit batch --notebooks DIR`) is its o
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ PRIORITIES_SHOWN = 10
 
 @dataclass
 class Overview:
-    context: dict[str, Any]
+    context: dict[str, Any] | None  # None: no results file chosen (the notebook opened by hand)
 
 
 def load(results: str, lang: str = "nl") -> Overview:
@@ -32,6 +33,11 @@ def load(results: str, lang: str = "nl") -> Overview:
     from avgkit.models import check_lang
 
     check_lang(lang)
+    if not results:  # "Run All" in JupyterLab or Voilà without a batch: say what to do
+        from avgkit.batch.overview import _labels as labels
+
+        display(HTML(f'<p class="avgkit-note">{html.escape(labels(lang)["no_results"])}</p>'))
+        return Overview(None)
     data = json.loads(Path(results).read_text(encoding="utf-8"))
     context = build_context(data["records"], data["refused"], lang,
                             dt.datetime.fromisoformat(data["generated"]), data.get("changes"))
@@ -51,6 +57,8 @@ def render(section: str, overview: Overview | None = None) -> str:
 def _show(overview: Overview, section: str) -> None:
     from IPython.display import HTML, display
 
+    if overview.context is None:
+        return
     display(HTML(render(section, overview)))
 
 
