@@ -1,6 +1,7 @@
 """Does the agreement the parties have fit the outcome, and does a verwerkersovereenkomst cover
-the 14 points the source requires (overeenkomsten.yaml)? Pure; the texts are data in
-knowledge/interface.yaml (our remarks, each with the citation it rests on)."""
+the 14 points the source requires and what art. 28(2)-(4) AVG requires beyond them (points
+A1-A6, ours; overeenkomsten.yaml)? Pure; the texts are data in knowledge/interface.yaml and
+overeenkomsten.yaml (our remarks, each with the citation it rests on)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class AgreementReview:
     points_missing: tuple[str, ...] = ()  # required points (vo-..) not covered
     points_missing_optional: tuple[str, ...] = ()
     points_covered: tuple[str, ...] = field(default=())
+    supplementary_missing: tuple[str, ...] = ()  # art. 28 points beyond the 14 (vo-a..)
 
     def to_dict(self) -> dict[str, Any]:
         return {"needed": self.needed,
@@ -43,7 +45,8 @@ class AgreementReview:
                 "remarks": [r.to_dict() for r in self.remarks],
                 "points_missing": list(self.points_missing),
                 "points_missing_optional": list(self.points_missing_optional),
-                "points_covered": list(self.points_covered)}
+                "points_covered": list(self.points_covered),
+                "supplementary_missing": list(self.supplementary_missing)}
 
 
 def _remark(kb: Knowledge, remark_id: str, extra_citations: tuple[str, ...] = (),
@@ -60,8 +63,10 @@ def review_agreement(result: Classification, in_place: AgreementInPlace,
     kind = in_place.kind
     remarks: list[Remark] = []
     contents = kb.overeenkomsten.verwerkersovereenkomst_contents
-    missing = missing_optional = covered = ()
+    missing = missing_optional = covered = supplementary = ()
     if kind == "verwerkersovereenkomst":
+        supplementary = tuple(p.id for p in contents.supplementary
+                              if not in_place.points.get(p.id))
         covered = tuple(p.id for p in contents.points if in_place.points.get(p.id))
         missing = tuple(p.id for p in contents.points
                         if not p.optional and not in_place.points.get(p.id))
@@ -69,9 +74,20 @@ def review_agreement(result: Classification, in_place: AgreementInPlace,
                                  if p.optional and not in_place.points.get(p.id))
         if not in_place.reviewed:
             remarks.append(_remark(kb, "vo-not-reviewed"))
-        elif missing:
-            numbers = ", ".join(str(p.number) for p in contents.points if p.id in missing)
-            remarks.append(_remark(kb, "vo-points-missing", numbers=numbers))
+        else:
+            if missing:
+                numbers = ", ".join(str(p.number) for p in contents.points if p.id in missing)
+                remarks.append(_remark(kb, "vo-points-missing", numbers=numbers))
+            if supplementary and contents.supplementary_missing:
+                points = "; ".join(f"{p.number} {p.text.nl.rstrip(';')}"
+                                   for p in contents.supplementary if p.id in supplementary)
+                points_en = "; ".join(f"{p.number} {p.text.en.rstrip(';')}"
+                                      for p in contents.supplementary if p.id in supplementary)
+                cites = tuple(dict.fromkeys(c for p in contents.supplementary
+                                            if p.id in supplementary for c in p.citations))
+                remarks.append(Remark("vo-supplementary-missing", "hoog",
+                                      contents.supplementary_missing.format(
+                                          points=Text(nl=points, en=points_en)), cites))
     if kind is None and needed is not None and needed.necessity is Necessity.REQUIRED:
         # A required agreement that nobody recorded is missing until shown otherwise
         # (art. 5 lid 2 AVG: the controller must be able to demonstrate compliance).
@@ -79,13 +95,13 @@ def review_agreement(result: Classification, in_place: AgreementInPlace,
             needed.id, needed.necessity, kind, False,
             (_remark(kb, "agreement-required-missing", needed.citations, needed=needed.name),
              _remark(kb, "agreement-not-recorded"), *remarks),
-            missing, missing_optional, covered)
+            missing, missing_optional, covered, supplementary)
     if needed is None or kind is None:
         if kind is None:
             remarks.insert(0, _remark(kb, "agreement-not-recorded"))
         return AgreementReview(needed.id if needed else None,
                                needed.necessity if needed else None, kind, None,
-                               tuple(remarks), missing, missing_optional, covered)
+                               tuple(remarks), missing, missing_optional, covered, supplementary)
     fits = kind == needed.id or (needed.necessity is Necessity.NONE and kind == "geen")
     first: list[Remark] = []
     if not fits:
@@ -100,4 +116,4 @@ def review_agreement(result: Classification, in_place: AgreementInPlace,
         if kind == "verwerkersovereenkomst":
             first.append(_remark(kb, "vo-without-processor"))
     return AgreementReview(needed.id, needed.necessity, kind, fits, (*first, *remarks), missing,
-                           missing_optional, covered)
+                           missing_optional, covered, supplementary)

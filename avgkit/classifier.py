@@ -5,9 +5,18 @@ knowledge/samenwerkingsvormen.yaml, varianten.yaml and regels.yaml; this module 
 
 1. A form of collaboration (1-4) answered: the source's outcome for that form. Answers that
    contradict the premise of the source's argumentation become open questions.
-2. Otherwise the general rules decide, first matching rule first (AP Handleiding §3.5;
-   art. 4(7), 4(8), 26, 28 AVG).
+2. Otherwise the general rules decide, first matching rule first. Their order and sentences are
+   our reading of art. 4(7), 4(8), 26, 28 AVG and the EDPB Guidelines 07/2020 (labelled as ours).
+   Facts decide (purposes, essential means, documented instructions, an own legal duty, deciding
+   together); the AP's primary-assignment test is an indicator: where it points the other way
+   than the facts, the outcome follows the facts and the disagreement is an open question.
 3. Each variant (A-C) answered yes adds its own processing with its own roles.
+4. Answers that cannot all hold at once (regels.yaml conflicts, a form's premise, a variant that
+   contradicts the form) are reported conflicts naming the answers; the outcome is then not
+   certain.
+
+Our remarks on the source (corrections with their article, [sic], our readings) travel with the
+items as avgkit.notes.Note, so every surface can show them.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from typing import Any
 
 from avgkit.knowledge import Knowledge, load_knowledge
 from avgkit.models import Necessity, Relationship, Role, Text
+from avgkit.notes import Note, notes_of, source_caveat_dict
 
 DATA_EXCHANGE_VALUES = ("order", "integration", "client_system", "direct_contact", "other")
 BOOL_KEYS = (
@@ -36,13 +46,7 @@ FACT_KEYS = ("data_exchange", *BOOL_KEYS)
 GENERAL_KEYS = BOOL_KEYS[:7]
 VARIANT_KEYS = {"A": "own_purposes_use", "B": "subcontractor", "C": "returns_corrections"}
 
-# Pairs of answers that cannot both be true; the first deciding rule still decides.
-CONTRADICTIONS = (
-    ("on_behalf_of_client", "provider_determines_purposes"),
-    ("on_behalf_of_client", "provider_determines_essential_means"),
-    ("on_behalf_of_client", "joint_determination"),
-    ("on_behalf_of_client", "legal_or_professional_duty"),
-)
+INDICATOR_KEY = "processing_is_primary_purpose"  # the AP's test: an indicator, not a fact
 
 
 def validate_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,14 +72,17 @@ class Reason:
     id: str
     text: Text
     citations: tuple[str, ...] = ()
+    ours: bool = False  # our reading, not the source's or the AP's words
+    notes: tuple[Note, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text.to_dict(), "citations": list(self.citations)}
+        return {"id": self.id, "text": self.text.to_dict(), "citations": list(self.citations),
+                "ours": self.ours, "notes": [n.to_dict() for n in self.notes]}
 
 
 @dataclass(frozen=True)
 class OpenQuestion:
-    kind: str  # "missing" or "conflict"
+    kind: str  # "missing", "conflict" or "indicator" (the AP's test disagrees with the facts)
     keys: tuple[str, ...]
     text: Text
     scope: str = "outcome"  # "outcome": the main roles may change; "variant": only a variant
@@ -102,10 +109,12 @@ class Agreement:
 class Obligation:
     id: str
     text: Text
-    citations: tuple[str, ...]
+    citations: tuple[str, ...]  # the source's footnote
+    notes: tuple[Note, ...] = ()  # our corrections, [sic] and remarks
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text.to_dict(), "citations": list(self.citations)}
+        return {"id": self.id, "text": self.text.to_dict(), "citations": list(self.citations),
+                "notes": [n.to_dict() for n in self.notes]}
 
 
 @dataclass(frozen=True)
@@ -131,9 +140,11 @@ class VariantOutcome:
     description: Text
     reasons: tuple[Reason, ...]
     citations: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "notes": [n.to_dict() for n in self.notes],
             "code": self.code,
             "party": self.party,
             "provider_role": _name(self.provider_role),
@@ -198,6 +209,7 @@ class Classification:
                             for party, items in self.obligations.items()},
             "open_questions": [q.to_dict() for q in self.open_questions],
             "role_labels": self.role_labels,
+            "source": source_caveat_dict(),
             "determined": self.determined,
             "certain": self.certain,
             "complete": self.complete,
@@ -228,10 +240,11 @@ OBLIGATION_GROUPS = {
 }
 
 
-def agreement_for(kb: Knowledge, relationship: Relationship | None) -> Agreement | None:
+def agreement_for(kb: Knowledge, relationship: Relationship | None,
+                  agreement_id: str | None = None) -> Agreement | None:
     if relationship is None:
         return None
-    item = kb.agreement(AGREEMENT_FOR[relationship])
+    item = kb.agreement(agreement_id or AGREEMENT_FOR[relationship])
     return Agreement(item.id, Necessity(item.necessity), item.name, item.reason,
                      tuple(item.citations))
 
@@ -240,7 +253,7 @@ def obligations_for(kb: Knowledge, role: Role | None) -> tuple[Obligation, ...]:
     if role is None:
         return ()
     return tuple(
-        Obligation(o.id, o.text, tuple(o.citations))
+        Obligation(o.id, o.text, tuple(o.citations), notes_of(o.notes))
         for group_id in OBLIGATION_GROUPS[role]
         for o in kb.obligation_group(group_id).items
     )
@@ -254,12 +267,29 @@ def _q(kb: Knowledge, key: str) -> Text:
     return kb.question(key).text
 
 
+def _with_notes(reasons: list[Reason], notes: tuple[Note, ...]) -> list[Reason]:
+    """Attach each note to the reason whose text holds the word the note quotes (‘word’ ...),
+    else to the first reason."""
+    out = list(reasons)
+    for note in notes:
+        word = note.text.nl.split("’")[0].lstrip("‘") if note.text.nl.startswith("‘") else ""
+        i = next((i for i, r in enumerate(out) if word and word in r.text.nl), 0)
+        if out:
+            r = out[i]
+            out[i] = Reason(r.id, r.text, r.citations, r.ours, (*r.notes, note))
+    return out
+
+
 def _form_outcome(kb: Knowledge, facts: dict[str, Any], form) -> tuple[Outcome, list[OpenQuestion]]:
     reasons = [Reason(f"{form.id}-arg-{i + 1}", text, tuple(form.citations))
                for i, text in enumerate(form.argumentation)]
+    reasons = _with_notes(reasons, notes_of(form.notes))
     for quote_id in form.quotes:
         quote = kb.samenwerkingsvormen.quotes[quote_id]
         reasons.append(Reason(f"{form.id}-{quote_id}", quote.text, tuple(quote.citations)))
+    for i, caveat in enumerate(form.caveats):
+        reasons.append(Reason(f"{form.id}-kanttekening-{i + 1}", caveat.text,
+                              tuple(caveat.citations), ours=True))
     questions = []
     template = kb.regels.open_questions["conflict-form-premise"]
     for key, expected in form.premise.items():
@@ -273,6 +303,32 @@ def _form_outcome(kb: Knowledge, facts: dict[str, Any], form) -> tuple[Outcome, 
     outcome = Outcome(Role[form.provider_role], Role[form.client_role], relationship,
                       agreement_for(kb, relationship), tuple(reasons), labels)
     return outcome, questions
+
+
+def _conflicts(kb: Knowledge, facts: dict[str, Any], decided_by: str) -> list[OpenQuestion]:
+    """Answers that cannot all hold at once (regels.yaml conflicts), each naming its answers."""
+    oq = kb.regels.open_questions
+    questions = []
+    for conflict in kb.regels.conflicts:
+        if all(facts[k] == v for k, v in conflict.when.items()):
+            pairs = [oq["answer-pair"].format(answer=_answer(kb, v), question=_q(kb, k))
+                     for k, v in conflict.when.items()]
+            answers = Text(nl="; ".join(p.nl for p in pairs), en="; ".join(p.en for p in pairs))
+            questions.append(OpenQuestion("conflict", tuple(conflict.when), oq[
+                "conflict-answers"].format(answers=answers, why=conflict.text, rule=decided_by)))
+    return questions
+
+
+def _indicator_question(kb: Knowledge, facts: dict[str, Any], role: Role
+                        ) -> OpenQuestion | None:
+    """The AP's primary-assignment test points the other way than the facts that decided."""
+    indicator = facts[INDICATOR_KEY]
+    if indicator is None or role is Role.NONE or indicator == (role is Role.PROCESSOR):
+        return None
+    text = kb.regels.open_questions["indicator-disagrees"].format(
+        role=kb.begrippen.roles[role.name], answer=_answer(kb, indicator),
+        question=_q(kb, INDICATOR_KEY))
+    return OpenQuestion("indicator", (INDICATOR_KEY,), text)
 
 
 def _rule_matches(rule, facts: dict[str, Any]) -> bool:
@@ -313,9 +369,14 @@ def _general_outcome(kb: Knowledge, facts: dict[str, Any]) -> tuple[Outcome | No
                              for k in keys)
         return None, None, questions
     relationship = Relationship(rule.relationship)
+    reasons = [Reason(rule.id, rule.text, tuple(rule.citations), ours=rule.ours)]
+    if rule.quote:
+        quote = kb.samenwerkingsvormen.quotes[rule.quote]
+        reasons.append(Reason(f"citaat-{rule.quote}", quote.text, tuple(quote.citations)))
+    reasons.append(Reason("regels-volgorde", kb.regels.order_note,
+                          tuple(kb.regels.order_citations), ours=True))
     outcome = Outcome(Role[rule.provider_role], Role[rule.client_role], relationship,
-                      agreement_for(kb, relationship),
-                      (Reason(rule.id, rule.text, tuple(rule.citations)),))
+                      agreement_for(kb, relationship), tuple(reasons))
     # A rule ranked before the deciding one could still decide once its questions are answered.
     template = kb.regels.open_questions["missing-general"]
     unanswered: dict[str, None] = {}
@@ -323,11 +384,10 @@ def _general_outcome(kb: Knowledge, facts: dict[str, Any]) -> tuple[Outcome | No
         unanswered.update(dict.fromkeys(_could_match(earlier, facts)))
     questions.extend(OpenQuestion("missing", (k,), template.format(question=_q(kb, k)))
                      for k in unanswered)
-    conflict = kb.regels.open_questions["conflict-answers"]
-    for a, b in CONTRADICTIONS:
-        if facts[a] is True and facts[b] is True:
-            questions.append(OpenQuestion("conflict", (a, b), conflict.format(
-                question_a=_q(kb, a), question_b=_q(kb, b), rule=rule.id)))
+    if rule.basis == "facts":
+        indicator = _indicator_question(kb, facts, Role[rule.provider_role])
+        if indicator is not None:
+            questions.append(indicator)
     if rule.id == "regel-geen-verwerking":
         template = kb.regels.open_questions["conflict-no-processing"]
         questions.extend(
@@ -337,6 +397,11 @@ def _general_outcome(kb: Knowledge, facts: dict[str, Any]) -> tuple[Outcome | No
                       "joint_determination", *VARIANT_KEYS.values())
             if facts[k] is True)
     return outcome, rule.id, questions
+
+
+def _variant_reason(kb: Knowledge, rule_id: str) -> Reason:
+    rule = kb.regels.variant_rules[rule_id]
+    return Reason(rule_id, rule.text, tuple(rule.citations), ours=rule.ours)
 
 
 def _variant_outcomes(kb: Knowledge, facts: dict[str, Any], base: Outcome | None
@@ -355,27 +420,40 @@ def _variant_outcomes(kb: Knowledge, facts: dict[str, Any], base: Outcome | None
                    for i, t in enumerate(variant.argumentation)]
         provider, client = Role[variant.provider_role], Role[variant.client_role]
         relationship = Relationship(variant.relationship)
+        why = variant.conflicting_forms.get(facts["data_exchange"] or "")
+        if why is not None:
+            option = next(o for o in kb.question("data_exchange").options
+                          if o.value == facts["data_exchange"])
+            questions.append(OpenQuestion("conflict", ("data_exchange", variant.fact), oq[
+                "variant-form-conflict"].format(form=option.text, code=variant.code,
+                                                question=_q(kb, variant.fact), why=why)))
         if base_role is None:
             questions.append(OpenQuestion("missing", (variant.fact,),
                                           oq["variant-undetermined"].format(code=variant.code)))
         elif base_role is Role.PROCESSOR and variant.code == "B":
-            rule = kb.regels.variant_rules["sub-verwerker"]
-            reasons = [Reason("sub-verwerker", rule.text, tuple(rule.citations))]
+            reasons = [_variant_reason(kb, "sub-verwerker")]
             provider, client = Role.PROCESSOR, Role.CONTROLLER
             relationship = Relationship.CONTROLLER_PROCESSOR
-        elif base_role is Role.PROCESSOR and variant.code == "A":
-            rule = kb.regels.variant_rules["verwerker-eigen-doel"]
-            reasons.append(Reason("verwerker-eigen-doel", rule.text, tuple(rule.citations)))
-            questions.append(OpenQuestion("conflict", (variant.fact, "on_behalf_of_client"),
-                                          oq["variant-A-processor"], scope="variant"))
+        elif variant.code == "A":
+            rule_id = {Role.PROCESSOR: "verwerker-eigen-doel",
+                       Role.JOINT_CONTROLLER: "eigen-doel-gezamenlijk"}.get(
+                base_role, "eigen-doel-verantwoordelijke")
+            reasons.append(_variant_reason(kb, rule_id))
+            if base_role is Role.PROCESSOR:
+                questions.append(OpenQuestion("conflict", (variant.fact, "on_behalf_of_client"),
+                                              oq["variant-A-processor"], scope="variant"))
         elif base_role is Role.PROCESSOR and variant.code == "C":
             questions.append(OpenQuestion("conflict", (variant.fact, "on_behalf_of_client"),
                                           oq["variant-C-processor"], scope="variant"))
             provider = client = relationship = None
-        agreement = None if relationship is None else agreement_for(kb, relationship)
+        agreement_id = variant.agreement if relationship is Relationship(
+            variant.relationship) else None
+        agreement = (None if relationship is None
+                     else agreement_for(kb, relationship, agreement_id))
         citations = tuple(dict.fromkeys(c for r in reasons for c in r.citations))
         outcomes.append(VariantOutcome(variant.code, variant.party, provider, client, relationship,
-                                       agreement, variant.description, tuple(reasons), citations))
+                                       agreement, variant.description, tuple(reasons), citations,
+                                       notes_of(variant.notes)))
     return outcomes, questions
 
 
@@ -390,6 +468,8 @@ def classify(facts: Mapping[str, Any] | None = None, /, *, knowledge: Knowledge 
         matched: str | None = form.id
     else:
         base, matched, questions = _general_outcome(kb, clean)
+    if base is not None:
+        questions += _conflicts(kb, clean, matched or "-")
     variants, variant_questions = _variant_outcomes(kb, clean, base)
     questions += variant_questions
     obligations: dict[str, tuple[Obligation, ...]] = {}

@@ -7,10 +7,16 @@ description and the Bijlage 1 and 2 details the assessment knows filled in.
 
 Which model follows from the classification (art. 28 lid 3 / art. 26 AVG; the source's section
 Verwerkingsverantwoordelijkenovereenkomst): controller-processor -> the model
-verwerkersovereenkomst with its Bijlagen 1-3; joint controllers -> the Modelregeling with its
-annexes; two controllers -> a verwerkingsverantwoordelijkenovereenkomst based on the same
-Modelregeling, which the source only recommends. No agreement needed, or roles not yet
+verwerkersovereenkomst with its Bijlagen 1-3 and our supplementary article 11 (art. 28(2)-(4)
+beyond the source's 14 points); joint controllers -> the Modelregeling with its annexes and our
+supplementary article 8 (art. 26(2)); two controllers -> our own verstrekkingsovereenkomst
+(verstrekkingsovereenkomst.yaml; the source gives no model for two independent controllers and
+its Modelregeling would read as joint control). No agreement needed, or roles not yet
 established -> DraftError.
+
+Bijlage 2 of a verwerkersovereenkomst lists the measures the processor commits to; the
+checklist's gaps go to a worksheet after it that is not part of the agreement. Every draft shows
+the source's caveat and our notes (corrections, supplements) apart from the model's text.
 
 Every text comes from the knowledge files: the models' own (verwerkersovereenkomst.yaml,
 modelregeling.yaml) and our texts around them (concepten.yaml). A text is kept as segments: source
@@ -28,10 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from avgkit.answers import EMPTY_WORDS
 from avgkit.assessment import Assessment
 from avgkit.knowledge import load_knowledge
 from avgkit.knowledge.schema import PLACEHOLDER, Block, ModelAgreement, ModelText
 from avgkit.models import Relationship, Role, Text, check_lang
+from avgkit.notes import note_line, notes_of, source_caveat
 
 KINDS = ("verwerkersovereenkomst", "regeling-gezamenlijke-verantwoordelijkheid",
          "verwerkingsverantwoordelijkenovereenkomst")
@@ -70,7 +78,8 @@ class Element:
     kind: str
     runs: Runs = ()
     level: int = 1
-    number: str = ""
+    number: str = ""  # clause/article numbers: Word numbering in DOCX, text in HTML
+    widths: tuple[float, ...] = ()  # table column widths in cm (DOCX)
     label: Runs = ()
     help: str = ""
     table: Table | None = None
@@ -85,6 +94,7 @@ class Draft:
     title: str  # plain title, for the file's metadata
     parties: dict[str, str]  # slot -> name filled in
     elements: list[Element] = field(default_factory=list)
+    date: dt.date = field(default_factory=dt.date.today)
 
     def text(self) -> str:
         """All text in reading order (for search and tests)."""
@@ -120,6 +130,13 @@ def _plain(runs: Runs) -> str:
 def clean_value(value: Any) -> str:
     """A value from an assessment as one safe line of text."""
     return " ".join(_XML_INVALID.sub("", str(value)).split())
+
+
+def known_value(value: Any) -> str:
+    """A name or detail to fill into a contract: 'onbekend', '?' and the like are no value at all,
+    so the placeholder stays open rather than 'Onbekend' becoming contract text."""
+    text = clean_value(value)
+    return "" if text.lower() in EMPTY_WORDS else text
 
 
 # --- segments -------------------------------------------------------------------------------
@@ -199,7 +216,7 @@ def draft_kind(assessment: Assessment, lang: str = "nl") -> str:
 def party_names(assessment: Assessment) -> dict[str, str]:
     """Slot -> party name for the draft's model (empty names are left out: stay open)."""
     result = assessment.classification()
-    client, provider = clean_value(assessment.corporation), clean_value(assessment.contractor)
+    client, provider = known_value(assessment.corporation), known_value(assessment.contractor)
     names: dict[str, str] = {}
     if result.relationship is Relationship.CONTROLLER_PROCESSOR:
         by_role = {result.client_role: client, result.provider_role: provider}
@@ -207,7 +224,7 @@ def party_names(assessment: Assessment) -> dict[str, str]:
         names["processor"] = by_role.get(Role.PROCESSOR, "")
     else:
         names["party_1"], names["party_2"] = client, provider
-    description = clean_value(assessment.description)
+    description = known_value(assessment.description)
     if description:
         names["description"] = description
     return {k: v for k, v in names.items() if v}
@@ -227,6 +244,7 @@ class _Builder:
         self.model: ModelAgreement = getattr(self.kb, self.spec.model)
         self.values = party_names(assessment)
         self.out: list[Element] = []
+        self.pending_worksheet: Mapping[str, Any] | None = None
 
     def t(self, text: Text) -> str:
         return text.get(self.lang)
@@ -244,8 +262,11 @@ class _Builder:
         self.ending()
         for annex in self.model.annexes:
             self.annex(annex)
-        title = self.t(self.kb.agreement(self.kind).name)
-        return Draft(self.kind, self.a.id, self.lang, title, dict(self.values), self.out)
+        if self.pending_worksheet is not None:
+            self.worksheet(self.pending_worksheet)
+        title = _plain(self.out[0].runs) if self.out else self.t(self.kb.agreement(self.kind).name)
+        return Draft(self.kind, self.a.id, self.lang, title, dict(self.values), self.out,
+                     self.today)
 
     def front(self) -> None:
         agreement = self.kb.agreement(self.kind)
@@ -258,6 +279,7 @@ class _Builder:
         self.add("note", template_runs(self.t(self.c.banner), id=self.a.id,
                                        date=self.today.isoformat()))
         self.add("note", source_runs(self.t(self.spec.based_on)))
+        self.add("note", (Segment(source_caveat(self.lang, self.kb).line),))
         if self.spec.note:
             self.add("note", source_runs(self.t(self.spec.note)))
         if self.model.note:
@@ -265,6 +287,10 @@ class _Builder:
         if not self.result.certain:
             self.add("note", source_runs(self.t(self.c.uncertain)))
         for v in self.result.variants:
+            if (v.relationship is Relationship.CONTROLLER_PROCESSOR and self.model.supplement
+                    and self.c.variant_subprocessor and self.kind == "verwerkersovereenkomst"):
+                self.add("note", template_runs(self.t(self.c.variant_subprocessor), code=v.code))
+                continue
             name = self.t(v.agreement.name) if v.agreement else "-"
             self.add("note", template_runs(self.t(self.c.variants), code=v.code, agreement=name))
         for block in self.model.front:
@@ -287,12 +313,25 @@ class _Builder:
 
     def articles(self) -> None:
         for article in self.model.articles:
-            self.add("heading", (Segment(f"{article.number}. {self.t(article.title)}"),),
-                     level=2)
-            if article.intro:
-                self.add("paragraph", (Segment(self.t(article.intro)),))
-            for clause in article.clauses:
-                self.add("clause", self.model_text(clause), number=clause.number)
+            self.article(article, cite=self.model.ours)
+        if self.model.supplement:
+            if self.model.supplement_note:
+                self.add("note", source_runs(self.t(self.model.supplement_note)))
+            for article in self.model.supplement:
+                self.article(article, cite=True)
+
+    def article(self, article, cite: bool = False) -> None:
+        self.add("heading", (Segment(self.t(article.title)),), level=2,
+                 number=f"{article.number}.")
+        if article.intro:
+            self.add("paragraph", (Segment(self.t(article.intro)),))
+        for clause in article.clauses:
+            runs = self.model_text(clause)
+            if cite and clause.citations:
+                runs = (*runs, Segment(f" ({'; '.join(clause.citations)})"))
+            self.add("clause", runs, number=clause.number)
+            for note in notes_of(clause.notes):
+                self.add("note", (Segment(note_line(note, self.lang)),))
 
     def ending(self) -> None:
         if self.model.closing:
@@ -332,7 +371,7 @@ class _Builder:
         if self.values.get("description"):
             v["activities"] = (Segment(self.values["description"], "filled"),)
         for key, slot in (("purpose", "purposes"), ("retention", "retention")):
-            text = clean_value(profile.get(key) or "")
+            text = known_value(profile.get(key) or "")
             if text:
                 v[slot] = (Segment(text, "filled"),)
         sub = self.a.answers.get("subcontractor")
@@ -349,42 +388,63 @@ class _Builder:
             v["personal_data"] = _join([*parts, source_runs(self.t(c.data_details))])
         return v
 
-    # Bijlage 2: the measures with their assessed status -------------------------------------
+    # Bijlage 2: the measures the processor commits to; the gaps in a worksheet apart -------
     def measures(self, groups: Mapping[str, Text]) -> None:
         from avgkit.checklist import assess
 
-        m = self.c.measures
+        m = self.c.commitments
         result = assess(self.a.checklist, self.a.actions, custom=self.custom).to_dict()
         self.add("paragraph", source_runs(self.t(m.intro)))
         level = result.get("risk_level_label")
         if level:
-            self.add("paragraph", template_runs(self.t(m.risk), level=level[self.lang]))
-        headers = tuple(self.t(m.headers[k]) for k in ("id", "measure", "status", "note",
-                                                       "actions"))
+            self.add("paragraph", template_runs(self.t(self.c.measures.risk),
+                                                level=level[self.lang]))
+        headers = tuple(self.t(m.headers[k]) for k in ("id", "measure", "commitment"))
         order = list(groups) + sorted({x["category"] for x in result["measures"]} - set(groups))
         for category in order:
-            rows, ids = [], []
             items = [x for x in result["measures"] if x["category"] == category]
-            for custom in (False, True):
-                for x in (i for i in items if bool(i.get("custom")) == custom):
-                    rows.append(self.measure_row(x))
-                    ids.append(x["id"])
-            if not rows:
+            items.sort(key=lambda x: bool(x.get("custom")))
+            if not items:
                 continue
+            rows = []
+            for x in items:
+                if x["status"] == "nvt":
+                    promise = template_runs(self.t(m.not_applicable),
+                                            reason=clean_value(x.get("reason") or "") or "-")
+                else:
+                    promise = source_runs(self.t(m.commitment))
+                rows.append(((Segment(x["id"]),), (Segment(x["text"][self.lang]),), promise))
             title = groups.get(category)
             self.add("heading", (Segment(self.t(title) if title else category),), level=3)
-            self.add("table", table=Table(headers, tuple(rows), tuple(ids)))
+            self.add("table", table=Table(headers, tuple(rows), tuple(x["id"] for x in items)),
+                     widths=(1.8, 8.2, 6.0))
+        self.pending_worksheet = result
+
+    def worksheet(self, result: Mapping[str, Any]) -> None:
+        m = self.c.commitments
+        self.add("pagebreak")
+        self.add("heading", (Segment(self.t(m.worksheet_title)),), level=1)
+        self.add("note", source_runs(self.t(m.worksheet_intro)))
+        gaps = [x for x in result["measures"] if x["status"] in m.states]
+        if not gaps:
+            self.add("paragraph", source_runs(self.t(m.no_gaps)))
+            return
+        headers = tuple(self.t(m.worksheet_headers[k])
+                        for k in ("id", "measure", "state", "note", "actions"))
+        rows = [self.measure_row(x) for x in gaps]
+        self.add("table", table=Table(headers, tuple(rows), tuple(x["id"] for x in gaps)),
+                 widths=(1.8, 4.8, 2.8, 3.0, 3.6))
 
     def measure_row(self, x: Mapping[str, Any]) -> tuple[Runs, ...]:
         m = self.c.measures
-        status = x["status_label"][self.lang]  # the checklist's own label of the status
+        state = self.t(self.c.commitments.states[x["status"]])
         note = " ".join(clean_value(x.get(k) or "") for k in ("note", "evidence", "reason"))
         actions = [template_runs(self.t(m.action), what=a.get("what", ""),
                                  owner=a.get("owner") or "-", due=a.get("due") or "-",
                                  status=self.t(m.action_status[a.get("status") or "open"]))
                    for a in x.get("actions") or ()]
         return ((Segment(x["id"]),), (Segment(x["text"][self.lang]),),
-                (Segment(status, "filled"),), (Segment(note.strip(), "filled"),) if note.strip()
+                (Segment(state, "filled"),), (Segment(note.strip(), "filled"),) if note.strip()
                 else (), _join(actions))
 
 
@@ -397,18 +457,104 @@ def build_draft(assessment: Assessment, lang: str = "nl", custom: Any = None,
 
 # --- DOCX ------------------------------------------------------------------------------------
 
+def _numbering(doc) -> int:
+    """Add a two-level Word list (articles '1.', clauses '1.1') and return its numId."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = doc.part.numbering_part.element
+    abstract_id = 1 + max((int(a.get(qn_w("abstractNumId")))
+                           for a in numbering.xpath("./w:abstractNum")), default=0)
+    num_id = 1 + max((int(n.get(qn_w("numId"))) for n in numbering.xpath("./w:num")), default=0)
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="680" w:hanging="680"/></w:pPr>{bold}</w:lvl>'
+        for i, text, bold in ((0, "%1.", ""), (1, "%1.%2", "<w:rPr><w:b/></w:rPr>")))
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+                         f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
+    existing = numbering.xpath("./w:abstractNum")
+    if existing:
+        existing[-1].addnext(abstract)
+    else:
+        numbering.insert(0, abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                               f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+    return num_id
+
+
+def qn_w(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(f"w:{tag}")
+
+
+def _field(par, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in a paragraph."""
+    from docx.oxml import OxmlElement
+
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"),
+                       ("end", None)):
+        run = par.add_run()
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn_w("fldCharType"), kind)
+        elif text == "1":
+            run.text = "1"
+            continue
+        else:
+            el = OxmlElement("w:instrText")
+            el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            el.text = f" {text} "
+        run._r.append(el)
+
+
 def render_docx(draft: Draft, target: str | Path | IO[bytes]) -> None:
-    """Write the draft as a Word document: headings, numbered articles, measure tables;
-    placeholders bold on yellow, our notes in italics."""
+    """Write the draft as a Word document on A4: headings, articles and clauses in Word's own
+    numbering, measure tables with fixed column widths, CONCEPT with avgkit's version and the
+    date in the header, page numbers in the footer; placeholders bold on yellow, our notes in
+    italics; document properties dated today with avgkit as author."""
     from docx import Document
-    from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
     from docx.shared import Cm, Pt
 
+    from avgkit import __version__
+
+    c = load_knowledge().concepten
     doc = Document()
-    doc.core_properties.title = clean_value(draft.title)
-    doc.core_properties.subject = f"{draft.kind} / {draft.assessment_id}"
-    doc.core_properties.author = "avgkit"
+    created = dt.datetime.combine(draft.date, dt.time(12, 0))
+    props = doc.core_properties
+    props.title = clean_value(draft.title)
+    props.subject = f"{draft.kind} / {draft.assessment_id}"
+    props.author = props.last_modified_by = "avgkit"
+    props.comments = f"avgkit {__version__}"
+    props.created = props.modified = created
+    props.last_printed = created
+    props.revision = 1
     doc.styles["Normal"].font.size = Pt(10)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    usable = 21.0 - 5.0
+    if c.header:
+        head = section.header.paragraphs[0]
+        head.text = c.header.get(draft.lang).format(version=__version__, id=draft.assessment_id,
+                                                    date=draft.date.isoformat())
+        head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        head.runs[0].font.size = Pt(8)
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run(f"{c.footer.get(draft.lang) if c.footer else ''} ")
+    _field(foot, "PAGE")
+    foot.add_run(" / ")
+    _field(foot, "NUMPAGES")
+    num_id = _numbering(doc)
+
+    def number(par, level: int) -> None:
+        numpr = par._p.get_or_add_pPr().get_or_add_numPr()
+        numpr.get_or_add_ilvl().val = level
+        numpr.get_or_add_numId().val = num_id
 
     def runs(par, segs: Runs, italic: bool = False) -> None:
         for seg in segs:
@@ -418,23 +564,40 @@ def render_docx(draft: Draft, target: str | Path | IO[bytes]) -> None:
                 run.bold = True
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
-    def numbered(number: str, segs: Runs) -> None:
+    def numbered(label: str, segs: Runs) -> None:
         par = doc.add_paragraph()
         par.paragraph_format.left_indent = Cm(1.0)
         par.paragraph_format.first_line_indent = Cm(-1.0)
-        par.add_run(number).bold = True
+        par.add_run(label).bold = True
         par.add_run("\t")
         runs(par, segs)
 
+    def table_of(rows: int, widths: tuple[float, ...]):
+        table = doc.add_table(rows=rows, cols=len(widths))
+        table.style = "Table Grid"
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)  # the grid: what LibreOffice and Word lay out by
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+        return table
+
+    def add_row(table, widths: tuple[float, ...]):
+        cells = table.add_row().cells
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = Cm(width)
+        return cells
+
     fields: list[Element] = []
+    field_widths = (5.8, usable - 5.8)
 
     def flush_fields() -> None:
         if not fields:
             return
-        table = doc.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
+        table = table_of(0, field_widths)
         for f in fields:
-            cells = table.add_row().cells
+            cells = add_row(table, field_widths)
             runs(cells[0].paragraphs[0], f.label)
             runs(cells[1].paragraphs[0], f.runs)
         fields.clear()
@@ -445,12 +608,19 @@ def render_docx(draft: Draft, target: str | Path | IO[bytes]) -> None:
         if e.kind == "title":
             runs(doc.add_heading("", level=0), e.runs)
         elif e.kind == "heading":
-            runs(doc.add_heading("", level=e.level), e.runs)
+            par = doc.add_heading("", level=e.level)
+            if e.number and e.level == 2:
+                number(par, 0)
+            runs(par, e.runs)
         elif e.kind == "note":
             runs(doc.add_paragraph(), e.runs, italic=True)
         elif e.kind == "paragraph":
             runs(doc.add_paragraph(), e.runs)
-        elif e.kind in ("item", "clause"):
+        elif e.kind == "clause":
+            par = doc.add_paragraph()
+            number(par, 1)
+            runs(par, e.runs)
+        elif e.kind == "item":
             numbered(e.number, e.runs)
         elif e.kind == "bullet":
             runs(doc.add_paragraph(style="List Bullet"), e.runs)
@@ -463,13 +633,12 @@ def render_docx(draft: Draft, target: str | Path | IO[bytes]) -> None:
         elif e.kind == "field":
             fields.append(e)
         elif e.kind == "table" and e.table:
-            table = doc.add_table(rows=1, cols=len(e.table.headers))
-            table.style = "Table Grid"
+            widths = e.widths or tuple(usable / len(e.table.headers) for _ in e.table.headers)
+            table = table_of(1, widths)
             for cell, header in zip(table.rows[0].cells, e.table.headers, strict=True):
                 cell.paragraphs[0].add_run(header).bold = True
             for row in e.table.rows:
-                cells = table.add_row().cells
-                for cell, value in zip(cells, row, strict=True):
+                for cell, value in zip(add_row(table, widths), row, strict=True):
                     runs(cell.paragraphs[0], value)
         elif e.kind == "signature":
             par = doc.add_paragraph()

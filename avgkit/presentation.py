@@ -15,6 +15,7 @@ from avgkit.assessment import Assessment
 from avgkit.classifier import Classification
 from avgkit.knowledge import Knowledge, KnowledgeError, load_knowledge
 from avgkit.models import Role, check_lang
+from avgkit.notes import Note, source_caveat
 
 
 class Labels(Mapping[str, str]):
@@ -50,11 +51,32 @@ class Labels(Mapping[str, str]):
 
 
 @dataclass(frozen=True)
+class NoteView:
+    """One of our notes in one language (rendered by the our_notes macro, _notes.html.j2)."""
+
+    kind: str
+    label: str
+    text: str
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Cited:
     text: str
     citations: tuple[str, ...] = ()
     note: str = ""
     id: str = ""
+    notes: tuple[NoteView, ...] = ()
+    ours: str = ""  # the label "our reading" when the sentence is ours, not the source's
+
+
+def note_views(notes: tuple[Note, ...], lang: str) -> tuple[NoteView, ...]:
+    return tuple(NoteView(n.kind, n.label(lang), n.text.get(lang), n.citations) for n in notes)
+
+
+def _reason(r, lang: str, kb: Knowledge) -> Cited:
+    return Cited(r.text.get(lang), r.citations, notes=note_views(r.notes, lang),
+                 ours=kb.bron.note_kinds["lezing"].get(lang) if r.ours else "")
 
 
 def _cited(item, lang: str) -> Cited:
@@ -127,7 +149,8 @@ def collaboration_view(result: Classification, lang: str = "nl",
             "agreement": v.agreement.name.get(lang) if v.agreement else "",
             "agreement_necessity": t[f"necessity_{v.agreement.necessity.value}"]
             if v.agreement else "",
-            "reasons": [Cited(r.text.get(lang), r.citations) for r in v.reasons],
+            "reasons": [_reason(r, lang, kb) for r in v.reasons],
+            "notes": note_views(v.notes, lang),
             "source": item.id})
     obligations = []
     for party, items in result.obligations.items():
@@ -138,7 +161,7 @@ def collaboration_view(result: Classification, lang: str = "nl",
                               next((v.provider_role for v in result.variants if v.code == "B"),
                                    None), lang, kb),
             "items": [Cited(o.text.get(lang), o.citations, id=o.id,
-                            note=_obligation_note(kb, o.id, lang)) for o in items]})
+                            notes=note_views(o.notes, lang)) for o in items]})
     return {
         "determined": result.determined, "certain": result.certain,
         "complete": result.complete,
@@ -149,21 +172,14 @@ def collaboration_view(result: Classification, lang: str = "nl",
                          if result.relationship else ""),
         "agreement": agreement,
         "situation": situation,
-        "reasons": [Cited(r.text.get(lang), r.citations) for r in result.reasons],
+        "reasons": [_reason(r, lang, kb) for r in result.reasons],
         "variants": variants,
         "obligations": obligations,
         "open_questions": [{"kind": q.kind, "text": q.text.get(lang),
                             "kind_label": t[f"open_{q.kind}"]} for q in result.open_questions],
         "citations": list(result.citations),
+        "source_line": source_caveat(lang, kb).line,
     }
-
-
-def _obligation_note(kb: Knowledge, obligation_id: str, lang: str) -> str:
-    for group in kb.verplichtingen.groups:
-        for item in group.items:
-            if item.id == obligation_id and item.note:
-                return item.note.get(lang)
-    return ""
 
 
 def answers_view(assessment: Assessment, lang: str = "nl",
@@ -189,8 +205,13 @@ def agreement_view(assessment: Assessment, result: Classification, lang: str = "
     in_place = assessment.agreement
     contents = kb.overeenkomsten.verwerkersovereenkomst_contents
     points = [{"id": p.id, "number": p.number, "text": p.text.get(lang), "optional": p.optional,
-               "covered": bool(in_place.points.get(p.id)), "citations": list(p.citations)}
+               "covered": bool(in_place.points.get(p.id)), "citations": list(p.citations),
+               "supplementary": ""}
               for p in contents.points]
+    ours = kb.bron.note_kinds["aanvulling"].get(lang)
+    points += [{"id": p.id, "number": p.number, "text": p.text.get(lang), "optional": False,
+                "covered": bool(in_place.points.get(p.id)), "citations": list(p.citations),
+                "supplementary": ours} for p in contents.supplementary]
     return {
         "kind": in_place.kind,
         "kind_label": t[f"agreement_kind_{(in_place.kind or 'unknown').replace('-', '_')}"],
@@ -202,8 +223,11 @@ def agreement_view(assessment: Assessment, result: Classification, lang: str = "
         "points": points if in_place.kind == "verwerkersovereenkomst" else [],
         "points_intro": contents.intro.get(lang),
         "points_note": contents.optional_note.get(lang),
+        "points_supplementary_note": (contents.supplementary_intro.get(lang)
+                                      if contents.supplementary_intro else ""),
         "points_citations": list(contents.citations),
-        "covered": len(review.points_covered), "required_missing": len(review.points_missing),
+        "covered": sum(p["covered"] for p in points),
+        "required_missing": len(review.points_missing),
     }
 
 

@@ -15,6 +15,7 @@ from avgkit.assessment import Assessment
 from avgkit.html import render, stylesheet
 from avgkit.knowledge import load_knowledge
 from avgkit.models import check_lang
+from avgkit.notes import source_caveat
 from avgkit.presentation import Labels, agreement_view, answers_view, collaboration_view
 
 SECTIONS = ("samenwerking", "beveiliging")
@@ -67,6 +68,7 @@ def report_context(assessment: Assessment, lang: str = "nl",
         "checklist_requested": "beveiliging" in sections,
         "actions": actions_view(assessment, lang, sections),
         "compact": "samenwerking" not in sections,  # the checklist part after the collaboration
+        "source_line": source_caveat(lang, kb).line,  # the source's own caveat and authors
     }
     if "samenwerking" in sections:
         result = assessment.classification()

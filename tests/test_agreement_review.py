@@ -10,7 +10,8 @@ PROCESSOR = {"data_exchange": "other", "provider_processes_personal_data": True,
              "legal_or_professional_duty": False, "joint_determination": False,
              "provider_determines_purposes": False, "provider_determines_essential_means": False,
              "processing_is_primary_purpose": True, "on_behalf_of_client": True}
-ALL_POINTS = {f"vo-{n:02d}": True for n in range(1, 15)}
+SOURCE_POINTS = {f"vo-{n:02d}": True for n in range(1, 15)}
+ALL_POINTS = {**SOURCE_POINTS, **{f"vo-a{n}": True for n in range(1, 7)}}  # + art. 28 (ours)
 
 
 def test_nothing_recorded_says_so():
@@ -48,6 +49,24 @@ def test_processor_agreement_with_all_points_fits():
         kind="verwerkersovereenkomst", reviewed=True, points=ALL_POINTS))
     assert review.needed == "verwerkersovereenkomst" and review.fits is True
     assert review.remarks == () and len(review.points_covered) == 14
+    assert review.supplementary_missing == ()
+
+
+def test_the_sources_14_points_are_not_all_art_28_requires():
+    """Issue 10: categories of data subjects, 28(3)(f), the unlawful-instruction warning, 28(3)(g)
+    and sub-processor authorisation and liability (28(2), (4)) are checked too, as ours."""
+    review = review_agreement(classify(PROCESSOR), AgreementInPlace(
+        kind="verwerkersovereenkomst", reviewed=True, points=SOURCE_POINTS))
+    assert review.supplementary_missing == tuple(f"vo-a{n}" for n in range(1, 7))
+    (remark,) = review.remarks
+    assert remark.id == "vo-supplementary-missing" and remark.severity == "hoog"
+    for needle in ("categorieën betrokkenen", "DPIA", "instructie", "keuze van de",
+                   "sub-verwerkers", "aansprakelijk"):
+        assert needle in remark.text.nl, needle
+    for article in ("art. 28 lid 3 sub f AVG", "art. 28 lid 3 sub g AVG", "art. 28 lid 2 AVG",
+                    "art. 28 lid 4 AVG"):
+        assert article in remark.citations
+    assert "Aanvulling van avgkit" in remark.text.nl
 
 
 def test_missing_required_points_are_named_and_optional_ones_are_not_findings():

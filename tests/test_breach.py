@@ -122,8 +122,26 @@ def test_two_controllers_have_the_24_hours_only_with_the_recommended_agreement()
     assert "geen-afspraak-24-uur" in {n.id for n in without.notices}
     signed = two_controllers_assessment(
         agreement=AgreementInPlace(kind="verwerkingsverantwoordelijkenovereenkomst"))
-    assert [d.id for d in plan(incident(), signed).deadlines] == [
+    signed_plan = plan(incident(), signed)
+    assert [d.id for d in signed_plan.deadlines] == [
         "informeer-andere-verantwoordelijke", "melding-ap"]
+
+
+def test_two_controllers_24_hours_cite_the_disclosure_agreement_not_the_joint_regeling():
+    """Issue 10: the source's Modelregeling is for joint controllers; two independent controllers
+    draft avgkit's verstrekkingsovereenkomst, whose art. 8.2 sets the 24 hours."""
+    from avgkit.breach import clause_text
+
+    signed = two_controllers_assessment(
+        agreement=AgreementInPlace(kind="verwerkingsverantwoordelijkenovereenkomst"))
+    deadline = plan(incident(), signed).deadlines[0]
+    assert deadline.clause == "verstrekkingsovereenkomst/8.2"
+    assert "24 uur" in clause_text(deadline.clause).nl
+    assert not any("Modelregeling" in c for c in deadline.citations)
+    (notice,) = [n for n in plan(incident(), two_controllers_assessment()).notices
+                 if n.id == "geen-afspraak-24-uur"]
+    assert notice.ours and "art. 8.2" in notice.text.nl
+    assert not any("Modelregeling" in c for c in notice.citations)
 
 
 def test_undetermined_roles_show_both_deadlines_and_no_role_shows_none():

@@ -32,7 +32,7 @@ def test_draft_docx_with_default_name(store, tmp_path):
     path = tmp_path / "SW-VO-verwerkersovereenkomst.docx"
     assert done.stdout.strip() == path.name and path.exists()
     doc = Document(str(path))
-    assert doc.core_properties.title == "Verwerkersovereenkomst"
+    assert doc.core_properties.title == "Verwerkersovereenkomst Enquêtebureau Vraagraak"
     assert any("Verwerker te weten Enquêtebureau Vraagraak" in p.text for p in doc.paragraphs)
 
 

@@ -38,19 +38,37 @@ def _paragraphs(doc):
     return [p.text for p in doc.paragraphs]
 
 
+def _numbered(doc, level):
+    """Paragraphs in Word's own numbering at this level (articles 0, clauses 1), with the
+    number Word will show, counted as Word counts."""
+    out, article, clause = [], 0, 0
+    for p in doc.paragraphs:
+        numpr = p._p.pPr.numPr if p._p.pPr is not None else None
+        if numpr is None or numpr.numId is None:
+            continue
+        if numpr.ilvl.val == 0:
+            article, clause = article + 1, 0
+            if level == 0:
+                out.append(f"{article}. {p.text}")
+        else:
+            clause += 1
+            if level == 1:
+                out.append((f"{article}.{clause}", p.text))
+    return out
+
+
 def test_controller_processor_gives_the_verwerkersovereenkomst_with_all_articles(vo_docx):
     headings = [p.text for p in vo_docx.paragraphs if p.style.name.startswith("Heading")]
-    articles = [h for h in headings if re.match(r"^\d+\. ", h)]
+    articles = _numbered(vo_docx, 0)
     assert articles == ["1. Definities",
                         "2. Totstandkoming, duur en beëindiging van deze Verwerkersovereenkomst",
                         "3. Verwerken Persoonsgegevens", "4. Beveiligen Persoonsgegevens",
                         "5. Exporteren Persoonsgegevens", "6. Geheimhouding", "7. Datalekken",
                         "8. Aansprakelijkheid", "9. Teruggave Persoonsgegevens en bewaartermijn",
-                        "10. Slotbepalingen"]
-    numbers = [p.text.split("\t")[0] for p in vo_docx.paragraphs if re.match(r"^\d+\.\d+\t",
-                                                                           p.text)]
-    assert len(numbers) == 44 and numbers[0] == "1.1" and numbers[-1] == "10.3"
-    assert "7.3" in numbers
+                        "10. Slotbepalingen", "11. Aanvullende bepalingen (art. 28 AVG)"]
+    numbers = [n for n, _ in _numbered(vo_docx, 1)]
+    assert len(numbers) == 44 + 8 and numbers[0] == "1.1" and numbers[43] == "10.3"
+    assert numbers[-1] == "11.8" and "7.3" in numbers
     assert any(h.startswith("Bijlage 1:") for h in headings)
     assert any(h.startswith("Bijlage 2:") for h in headings)
     assert any(h.startswith("Bijlage 3:") for h in headings)
@@ -77,7 +95,7 @@ def test_open_placeholders_stay_and_are_marked(vo_docx):
               if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
     assert all(r.bold for p in vo_docx.paragraphs for r in p.runs
                if r.font.highlight_color == WD_COLOR_INDEX.YELLOW)
-    for placeholder in ("[NAAM BEDRIJF]", "[INVOEREN DATUM]", "[PLAATS]",
+    for placeholder in ("[INVOEREN DATUM]", "[PLAATS]",
                         "[NAAM EN/OF NAAM BESTUURDER]", "[DATUM]", "[BEDRAG]",
                         "[invoeren naam contactpersoon of afdeling]", "[IN TE VULLEN]"):
         assert placeholder in marked, placeholder
@@ -108,23 +126,42 @@ def test_bijlage_1_is_filled_from_the_assessment(vo_docx):
     assert fields["Bewaartermijn:"] == "na-opdracht: 3 maanden"
 
 
-def test_bijlage_2_table_matches_the_checklist(vo_docx):
+def _tables(doc, first_header):
+    return [t for t in doc.tables if [c.text for c in t.rows[0].cells][:3] == first_header]
+
+
+def test_bijlage_2_lists_commitments_and_the_gaps_go_to_a_worksheet(vo_docx):
+    """Issue 10: a contract that records 'afwezig' records that the controller accepts the gap.
+    Bijlage 2 lists what the processor commits to; the checklist's gaps are in a worksheet that
+    says it is not part of the agreement."""
     a = processor_assessment()
-    expected = {m["id"]: m["status_label"]["nl"] for m in
-                assess(a.checklist, a.actions).to_dict()["measures"]}
-    rows = {}
-    for table in vo_docx.tables:
-        if table.rows[0].cells[0].text == "Nr.":
-            assert [c.text for c in table.rows[0].cells] == [
-                "Nr.", "Maatregel", "Status", "Toelichting", "Acties"]
-            rows.update({r.cells[0].text: r for r in table.rows[1:]})
-    assert set(rows) == set(expected) and len(rows) == 15
-    for mid, row in rows.items():
-        assert row.cells[2].text == expected[mid], mid
-    assert rows["tm-01"].cells[3].text == "Defender op alle laptops"
-    assert rows["om-01"].cells[3].text == "geen kantoorwerkplekken"
-    assert "USB-sticks met versleuteling aanschaffen" in rows["tm-02"].cells[4].text
-    assert rows["tm-01"].cells[1].text == "Up-to-date virusscanner op elke laptop, pc en tablet"
+    measures = {m["id"]: m for m in assess(a.checklist, a.actions).to_dict()["measures"]}
+    commitments = {r.cells[0].text: r for t in _tables(vo_docx, ["Nr.", "Maatregel", "Afspraak"])
+                   for r in t.rows[1:]}
+    assert set(commitments) == set(measures) and len(commitments) == 15
+    for mid, row in commitments.items():
+        if measures[mid]["status"] == "nvt":
+            assert "Niet van toepassing" in row.cells[2].text
+            assert "geen kantoorwerkplekken" in row.cells[2].text
+        else:
+            assert row.cells[2].text == "Verwerker neemt deze maatregel en houdt hem in stand."
+    assert commitments["tm-01"].cells[1].text == (
+        "Up-to-date virusscanner op elke laptop, pc en tablet")
+    (sheet,) = _tables(vo_docx, ["Nr.", "Maatregel", "Stand"])
+    gaps = {r.cells[0].text: r for r in sheet.rows[1:]}
+    assert set(gaps) == {m for m, x in measures.items()
+                         if x["status"] in ("gedeeltelijk", "afwezig", "open")}
+    assert gaps["tm-02"].cells[2].text == "nog te nemen"
+    assert "USB-sticks met versleuteling aanschaffen" in gaps["tm-02"].cells[4].text
+    assert gaps["tm-05"].cells[3].text == "geen MFA"
+    text = "\n".join(p.text for p in vo_docx.paragraphs)
+    assert "geen onderdeel van de overeenkomst" in text
+    cells = " ".join(c.text for t in vo_docx.tables for r in t.rows for c in r.cells)
+    assert "afwezig" not in text + cells
+    # the worksheet comes after the agreement's own annexes
+    headings = [p.text for p in vo_docx.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index(next(h for h in headings if h.startswith("Werkblad"))) > \
+        headings.index(next(h for h in headings if h.startswith("Bijlage 3")))
 
 
 def test_joint_controllers_get_the_modelregeling_with_annexes():
@@ -139,18 +176,26 @@ def test_joint_controllers_get_the_modelregeling_with_annexes():
     assert "Wie is voor welk deel verantwoordelijk: [IN TE VULLEN]" in text
     # the source gives no signature block for this model: said, and left open
     assert "Slotbepalingen en ondertekening: [IN TE VULLEN]" in text
-    assert "8.1" not in [e.number for e in draft.elements]
+    assert "9.1" not in [e.number for e in draft.elements]
 
 
-def test_two_controllers_get_a_recommended_agreement_based_on_the_same_model():
+def test_two_controllers_get_a_verstrekkingsovereenkomst_of_ours_not_the_joint_model():
+    """Issue 10: signed, the joint-controller Modelregeling would be evidence of joint control."""
     draft = build_draft(two_controllers_assessment())
     assert draft.kind == "verwerkingsverantwoordelijkenovereenkomst"
-    assert draft.title == "Verwerkingsverantwoordelijkenovereenkomst"
+    assert draft.title == "Verstrekkingsovereenkomst persoonsgegevens Bouwbedrijf De Steen"
     text = draft.text()
-    assert "Gebaseerd op het model uit Bijlage 2 van de bron" in text
-    assert "De bron beveelt een verwerkingsverantwoordelijkenovereenkomst alleen aan" in text
-    assert "Onze opmerking" in text
-    assert "Medeverantwoordelijke te weten Bouwbedrijf De Steen" in text
+    for word in ("Medeverantwoordelijke", "Gezamenlijke verantwoordelijkheid", "Modelregeling"):
+        assert word not in text, word
+    assert "van avgkit, niet van de bron" in text and "beveelt" in text
+    assert "Woonstede, statutair gevestigd te [PLAATS]" in text
+    assert "hierna te noemen: ‘Verstrekker’" in text and "‘Ontvanger’" in text
+    for needle in ("Doel van de verstrekking", "Grondslag", "Eigen verantwoordelijkheid",
+                   "Informatie aan de bewoners", "Beveiliging", "Datalekken",
+                   "Bewaren en vernietigen", "geen gezamenlijke verwerkingsverantwoordelijken",
+                   "artikel 14 AVG"):
+        assert needle in text, needle
+    assert "Ondertekend voor en namens Bouwbedrijf De Steen" in text
 
 
 def test_no_agreement_or_undetermined_roles_are_clear_errors():
@@ -217,7 +262,7 @@ def test_save_draft_for_a_notebook_button_with_own_measures(tmp_path):
     path = save_draft(a, tmp_path / "out", "docx", custom=custom)
     assert path == tmp_path / "out" / "SW-VO-verwerkersovereenkomst.docx"
     doc = Document(str(path))
-    rows = {r.cells[0].text: r for t in doc.tables if t.rows[0].cells[0].text == "Nr."
-            for r in t.rows[1:]}
-    assert rows["eigen-tablets"].cells[2].text == "gedeeltelijk"
+    (sheet,) = _tables(doc, ["Nr.", "Maatregel", "Stand"])
+    rows = {r.cells[0].text: r for r in sheet.rows[1:]}
+    assert rows["eigen-tablets"].cells[2].text == "deels genomen"
     assert rows["eigen-tablets"].cells[3].text == "MDM volgt"

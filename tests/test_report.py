@@ -45,7 +45,8 @@ def test_dutch_report_holds_the_outcome_agreement_and_answers(assessment):
     assert "art. 26 lid 1 AVG" in page  # citations beside the text
     assert "Variant B" in page and "onderaannemer/installateur" in page
     assert "De verwerkersovereenkomst regelt de verplichte punten" in page
-    assert "2 van 14 punten geregeld" in page
+    assert "2 van 20 punten geregeld" in page  # the 14 of the source + A1-A6 (art. 28, ours)
+    assert "Aanvulling van avgkit" in page and "leidraad" in page
     assert "Verplichtingen – Bouw &amp; Zonen" in page
     assert "bezig" in page and "2025-06-01" in page
     assert "Stand van" in page and "2025-03-02 10:30" in page

@@ -142,6 +142,11 @@ def test_agreement_in_place_and_the_fourteen_points(store):
     assert saved.kind == "verwerkersovereenkomst" and saved.reviewed
     assert saved.points == {"vo-06": True}
     assert "verplichte punten 2, 3, 4, 5, 7" in text(view.agreement_remarks.value)
+    # issue 10: our supplementary points A1-A6 are reviewed beside the source's 14
+    assert [k for k in view.point_boxes if k.startswith("vo-a")] == [
+        f"vo-a{n}" for n in range(1, 7)]
+    view.point_boxes["vo-a1"].value = True
+    assert store.get("SW-001").agreement.points == {"vo-06": True, "vo-a1": True}
 
 
 def test_callback_errors_are_shown_in_the_notebook(store, monkeypatch):

@@ -23,6 +23,7 @@ from avgkit.batch.priorities import (
 )
 from avgkit.batch.spreadsheet import neutralise, write_results  # noqa: F401 (neutralise: API)
 from avgkit.knowledge import load_knowledge
+from avgkit.notes import source_caveat
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEVERITY_ORDER = {"hoog": 0, "midden": 1, "laag": 2}
@@ -214,6 +215,7 @@ def build_context(records: list[dict[str, Any]], refused: list[str], lang: str,
     signed = sum(1 for r in summaries if r["summary"].get("signoff"))
     return {
         "lang": lang, "labels": labels, "version": __version__,
+        "source_line": source_caveat(lang).line,  # the source's own caveat and authors
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
         "priority_note": kb.overzicht.priority.note.get(lang),
         "totals": {"collaborations": len(records) + len(refused), "reported": len(ok),

@@ -10,6 +10,7 @@ from avgkit.answers import parse_answer, parse_form
 from avgkit.classifier import VARIANT_KEYS, Classification, classify
 from avgkit.knowledge import cli_labels, load_knowledge
 from avgkit.models import LANGS
+from avgkit.notes import note_line, source_caveat
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,18 +69,30 @@ def render(result: Classification, lang: str = "nl", with_obligations: bool = Fa
                      f"{', '.join(a.citations)})")
     if result.matched:
         lines.append(f"{t['matched']}: {result.matched}")
+    ours = kb.bron.note_kinds["lezing"].get(lang)
+
+    def reason(r, indent: str = "  ") -> None:
+        label = f"{ours}: " if r.ours else ""
+        lines.append(_wrap(f"- {label}{r.text.get(lang)} [{'; '.join(r.citations)}]", indent))
+        lines.extend(_wrap(note_line(n, lang), indent + "    ") for n in r.notes)
+
     if result.reasons:
         lines.append(f"\n{t['reasons']}:")
         for r in result.reasons:
-            lines.append(_wrap(f"- {r.text.get(lang)} [{'; '.join(r.citations)}]"))
+            reason(r)
     if result.variants:
         lines.append(f"\n{t['variants']}:")
         for v in result.variants:
             who = t["subcontractor"] if v.party == "subcontractor" else t["provider"]
             lines.append(f"  {v.code}: {who}: {role(v.provider_role)}; "
                          f"{t['client']}: {role(v.client_role)}")
+            if v.agreement:
+                lines.append(_wrap(f"{t['agreement']}: {v.agreement.name.get(lang)} "
+                                   f"({t[v.agreement.necessity.value]}) – "
+                                   f"{v.agreement.reason.get(lang)}", "    "))
             for r in v.reasons:
-                lines.append(_wrap(f"- {r.text.get(lang)} [{'; '.join(r.citations)}]", "    "))
+                reason(r, "    ")
+            lines.extend(_wrap(note_line(n, lang), "      ") for n in v.notes)
     if result.open_questions:
         lines.append(f"\n{t['open']}:")
         for q in result.open_questions:
@@ -89,4 +102,6 @@ def render(result: Classification, lang: str = "nl", with_obligations: bool = Fa
             lines.append(f"\n{t['obligations']} – {t[party]}:")
             for o in items:
                 lines.append(_wrap(f"- {o.id}: {o.text.get(lang)} [{'; '.join(o.citations)}]"))
+                lines.extend(_wrap(note_line(n, lang), "      ") for n in o.notes)
+    lines.append("\n" + _wrap(source_caveat(lang).line, ""))
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from avgkit.knowledge.schema import (
     Begrippen,
     Beveiliging,
+    Bron,
     Concepten,
     Datalekken,
     Interface,
@@ -50,9 +51,11 @@ SCHEMAS: dict[str, type] = {
     "portefeuille": Portefeuille,
     "verwerkersovereenkomst": ModelAgreement,
     "modelregeling": ModelAgreement,
+    "verstrekkingsovereenkomst": ModelAgreement,
     "concepten": Concepten,
     "datalekken": Datalekken,
     "register": Register,
+    "bron": Bron,
 }
 
 
@@ -110,7 +113,21 @@ class Knowledge:
                 if q not in self.samenwerkingsvormen.quotes:
                     raise KnowledgeError(self.folder / "samenwerkingsvormen.yaml",
                                          f"forms.{i}.quotes", f"unknown quote {q!r}")
+        agreement_ids = {a.id for a in (*self.overeenkomsten.agreements,
+                                        *self.overeenkomsten.other_outcomes)}
+        for i, variant in enumerate(self.varianten.variants):
+            if variant.agreement and variant.agreement not in agreement_ids:
+                raise KnowledgeError(self.folder / "varianten.yaml", f"variants.{i}.agreement",
+                                     f"unknown agreement {variant.agreement!r}")
+        for i, conflict in enumerate(self.regels.conflicts):
+            for key in conflict.when:
+                if key not in question_keys:
+                    raise KnowledgeError(self.folder / "regels.yaml", f"conflicts.{i}.when",
+                                         f"unknown fact key {key!r}")
         for i, rule in enumerate(self.regels.rules):
+            if rule.quote and rule.quote not in self.samenwerkingsvormen.quotes:
+                raise KnowledgeError(self.folder / "regels.yaml", f"rules.{i}.quote",
+                                     f"unknown quote {rule.quote!r}")
             for key in {**rule.when, **rule.when_any}:
                 if key not in question_keys:
                     raise KnowledgeError(self.folder / "regels.yaml", f"rules.{i}.when",
@@ -125,7 +142,8 @@ class Knowledge:
                     None)
 
     def agreement(self, agreement_id: str):
-        return next(a for a in self.overeenkomsten.agreements if a.id == agreement_id)
+        return next(a for a in (*self.overeenkomsten.agreements,
+                                *self.overeenkomsten.other_outcomes) if a.id == agreement_id)
 
     def obligation_group(self, group_id: str):
         return next(g for g in self.verplichtingen.groups if g.id == group_id)

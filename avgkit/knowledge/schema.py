@@ -52,6 +52,38 @@ class Bilingual(Strict):
         return Text(nl=" ".join(self.nl.split()), en=" ".join(self.en.split()))
 
 
+NoteKind = Literal["correctie", "sic", "opmerking", "lezing", "aanvulling"]
+
+
+class OurNote(Bilingual):
+    """A remark of ours beside a source text, never the source's words: a correction against the
+    AVG (with its article), a [sic] for a typo kept verbatim, a remark, our own reading, or a
+    supplement to a model. Labelled by kind wherever it is shown (bron.yaml note_kinds)."""
+
+    kind: NoteKind
+    by: Literal["avgkit"] = "avgkit"
+    citations: list[NonEmpty] = []
+
+    @model_validator(mode="after")
+    def _correction_cites(self):
+        if self.kind in ("correctie", "lezing") and not self.citations:
+            raise ValueError(f"a {self.kind!r} note needs the article it rests on (citations)")
+        return self
+
+
+class Bron(Strict):
+    """The source's own description of itself (Inleiding) and the labels of our notes."""
+
+    file: Literal["bron"]
+    title: BiText
+    authors: BiText
+    organisations: Annotated[list[NonEmpty], Field(min_length=1)]
+    caveat: BiText
+    line: BiText
+    note_kinds: dict[NoteKind, BiText]
+    references: dict[str, BiText]
+
+
 class RoleLabels(Strict):
     provider: NonEmpty
     client: NonEmpty
@@ -74,6 +106,8 @@ class Form(Strict):
     argumentation: Annotated[list[BiText], Field(min_length=1)]
     quotes: list[NonEmpty] = []
     citations: Citations
+    caveats: list[OurNote] = []  # our readings shown with the outcome (e.g. EDPB 07/2020)
+    notes: list[OurNote] = []  # [sic] and remarks on the source's wording of this form
 
 
 class Samenwerkingsvormen(Strict):
@@ -96,6 +130,9 @@ class Variant(Strict):
     description: BiText
     argumentation: Annotated[list[BiText], Field(min_length=1)]
     citations: Citations
+    agreement: NonEmpty | None = None  # overeenkomsten.yaml id; default: by relationship
+    conflicting_forms: dict[str, BiText] = {}  # data_exchange value -> why it cannot hold
+    notes: list[OurNote] = []
 
 
 class Varianten(Strict):
@@ -121,8 +158,8 @@ class Begrippen(Strict):
 
 class Obligation(Bilingual):
     id: NonEmpty
-    citations: Citations
-    note: BiText | None = None
+    citations: Citations  # the source's footnote, as the source gives it
+    notes: list[OurNote] = []
 
 
 class ObligationGroup(Strict):
@@ -157,18 +194,32 @@ class ContractPoint(Bilingual):
     citations: Citations
 
 
+class SupplementaryPoint(Bilingual):
+    """A requirement of art. 28 AVG that the source's 14 points leave out (ours)."""
+
+    id: NonEmpty
+    number: NonEmpty  # A1, A2...: after the source's 1-14
+    optional: bool = False
+    citations: Citations
+    clause: NonEmpty | None = None  # the supplementary clause of the draft that covers it
+
+
 class ContractContents(Strict):
     source: NonEmpty
     citations: Citations
     intro: BiText
     optional_note: BiText
     points: Annotated[list[ContractPoint], Field(min_length=14, max_length=14)]
+    supplementary_intro: BiText | None = None
+    supplementary_missing: BiText | None = None  # remark template, {points}
+    supplementary: list[SupplementaryPoint] = []
 
 
 class Overeenkomsten(Strict):
     file: Literal["overeenkomsten"]
     agreements: Annotated[list[Agreement], Field(min_length=1)]
     verwerkersovereenkomst_contents: ContractContents
+    other_outcomes: list[Agreement] = []  # e.g. variant A's own use: nothing to agree (ours)
 
 
 class Option(Bilingual):
@@ -200,15 +251,30 @@ class Rule(Bilingual):
     client_role: RoleName
     relationship: RelationshipName
     citations: Citations
+    basis: Literal["facts", "indicator"] = "facts"  # indicator: the AP's primary-assignment test
+    ours: bool = True  # the rule's sentence is our reading, not the source's or the AP's text
+    quote: NonEmpty | None = None  # a samenwerkingsvormen.yaml quote shown after it, as a quote
 
 
 class VariantRule(Bilingual):
+    citations: Citations
+    ours: bool = True
+
+
+class Conflict(Bilingual):
+    """Answers that cannot all hold at once; nl/en say why (ours)."""
+
+    id: NonEmpty
+    when: Annotated[dict[str, bool], Field(min_length=2)]
     citations: Citations
 
 
 class Regels(Strict):
     file: Literal["regels"]
+    order_note: BiText  # ours: why the rules stand in this order
+    order_citations: Citations
     rules: Annotated[list[Rule], Field(min_length=1)]
+    conflicts: list[Conflict] = []
     variant_rules: dict[str, VariantRule]
     open_questions: dict[str, BiText]
 
@@ -265,11 +331,14 @@ class Block(ModelText):
 
 class Clause(ModelText):
     number: NonEmpty
+    citations: list[NonEmpty] = []  # supplementary clauses (ours): the article they rest on
+    notes: list[OurNote] = []  # our remarks on a source clause, shown after it in a draft
 
 
 class Article(Strict):
     number: int
     title: BiText
+    citations: list[NonEmpty] = []
     intro: BiText | None = None
     clauses: Annotated[list[Clause], Field(min_length=1)]
 
@@ -299,7 +368,7 @@ class Annex(Strict):
 
 
 class ModelAgreement(Strict):
-    file: Literal["verwerkersovereenkomst", "modelregeling"]
+    file: Literal["verwerkersovereenkomst", "modelregeling", "verstrekkingsovereenkomst"]
     source: NonEmpty
     citations: Citations
     heading: BiText
@@ -311,10 +380,15 @@ class ModelAgreement(Strict):
     closing: BiText | None = None
     signatures: list[SignatureBlock] = []
     annexes: list[Annex] = []
+    # Articles of ours that the source's model lacks (art. 28(3), art. 26(2)), numbered after the
+    # model's own; supplement_note says so at their head in every draft.
+    supplement: list[Article] = []
+    supplement_note: BiText | None = None
+    ours: bool = False  # the whole model is ours (no model in the source)
 
     @model_validator(mode="after")
     def _articles_in_order(self):
-        numbers = [a.number for a in self.articles]
+        numbers = [a.number for a in (*self.articles, *self.supplement)]
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError(f"articles must be numbered 1..{len(numbers)}, got {numbers}")
         return self
@@ -327,7 +401,7 @@ class ModelAgreement(Strict):
 
 
 class DraftKind(Strict):
-    model: Literal["verwerkersovereenkomst", "modelregeling"]
+    model: Literal["verwerkersovereenkomst", "modelregeling", "verstrekkingsovereenkomst"]
     based_on: BiText
     note: BiText | None = None
 
@@ -349,6 +423,20 @@ class MeasureTexts(Strict):
     action: BiText
 
 
+class CommitmentTexts(Strict):
+    """Bijlage 2 as commitments of the processor; the checklist's gaps in a worksheet apart."""
+
+    intro: BiText
+    headers: dict[Literal["id", "measure", "commitment"], BiText]
+    commitment: BiText
+    not_applicable: BiText
+    worksheet_title: BiText
+    worksheet_intro: BiText
+    worksheet_headers: dict[Literal["id", "measure", "state", "note", "actions"], BiText]
+    states: dict[Literal["gedeeltelijk", "afwezig", "open"], BiText]
+    no_gaps: BiText
+
+
 class Concepten(Strict):
     file: Literal["concepten"]
     blank: BiText
@@ -364,12 +452,16 @@ class Concepten(Strict):
     values: ValueTexts
     measures: MeasureTexts
     variants: BiText
+    variant_subprocessor: BiText | None = None  # variant B under a processor: inside the DPA
+    header: BiText | None = None  # page header of a DOCX: CONCEPT, version, assessment, date
+    footer: BiText | None = None  # page footer: "Pagina {page}"
+    commitments: CommitmentTexts | None = None
 
 
 # --- data breaches (datalekken.yaml) ------------------------------------------------------
 
-ClauseRef = Annotated[str, StringConstraints(pattern=r"^(verwerkersovereenkomst|modelregeling)/"
-                                                     r"\d+\.\d+$")]
+ClauseRef = Annotated[str, StringConstraints(
+    pattern=r"^(verwerkersovereenkomst|modelregeling|verstrekkingsovereenkomst)/\d+\.\d+$")]
 
 
 class BreachDeadline(Bilingual):

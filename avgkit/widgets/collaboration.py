@@ -196,13 +196,14 @@ class CollaborationView:
                                              description=t["agreement_reviewed_long"],
                                              indent=False, layout=w.Layout(width="auto"))
         contents = self.kb.overeenkomsten.verwerkersovereenkomst_contents
-        # the 14 points are built when a verwerkersovereenkomst is recorded (_build_points)
+        # the 14 points and A1-A6: built once a verwerkersovereenkomst is recorded (_build_points)
         self.point_boxes: dict[str, w.Checkbox] = {}
         intro = (f'<div class="avgkit"><h3>{html.escape(t["vo_review"])}</h3>'
                  f'<p class="muted small">{html.escape(contents.intro.get(self.lang))}'
                  f'{_cites(contents.citations)}</p><p class="muted small"><i>'
                  f'{html.escape(t["our_note"])}:</i> '
-                 f'{html.escape(contents.optional_note.get(self.lang))}</p></div>')
+                 f'{html.escape(contents.optional_note.get(self.lang))} '
+                 f'{html.escape(contents.supplementary_intro.get(self.lang))}</p></div>')
         self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro)])
         self.agreement_remarks = w.HTML()
         self.agreement_kind.observe(self.errors.guard(
@@ -222,12 +223,14 @@ class CollaborationView:
                                      w.HBox([self.draft_button, self.draft_result])])
 
     def _build_points(self) -> None:
-        """The review rows of the 14 points of a verwerkersovereenkomst (built once)."""
+        """The review rows of the 14 points of a verwerkersovereenkomst and our supplementary
+        points A1-A6 (built once)."""
         if self.point_boxes:
             return
         t, a = self.t, self.session.assessment.agreement
         rows = []
-        for p in self.kb.overeenkomsten.verwerkersovereenkomst_contents.points:
+        contents = self.kb.overeenkomsten.verwerkersovereenkomst_contents
+        for p in (*contents.points, *contents.supplementary):  # A1-A6: art. 28, ours
             box = w.Checkbox(value=bool(a.points.get(p.id)), indent=False,
                              layout=w.Layout(width="28px", flex="0 0 28px"))
             box.observe(self.errors.guard(
@@ -348,7 +351,8 @@ class CollaborationView:
         self.outcome = view
         self.summary.value = (fragment("outcome_summary", view, t)
                               + fragment("open_questions", view, t)
-                              + fragment("variants", view, t))
+                              + fragment("variants", view, t)
+                              + f'<p class="muted small">{html.escape(view["source_line"])}</p>')
         self._draw_details(view)
         self.agreement_remarks.value = fragment("remarks",
                                                 agreement_view(a, result, self.lang, kb)["remarks"],
