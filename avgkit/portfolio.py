@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from avgkit.answers import EMPTY_WORDS
-from avgkit.assessment import AgreementInPlace, Assessment
+from avgkit.assessment import AgreementInPlace, Assessment, ScreeningAnswers
 from avgkit.classifier import FACT_KEYS
 from avgkit.knowledge.schema import PortfolioColumn, normalise_header
 from avgkit.models import Text
@@ -48,7 +48,7 @@ __all__ = ["FILE_PROBLEMS", "MAX_BYTES", "MAX_ROWS", "PortfolioAssessment", "Row
            "read_portfolio", "spec", "summarise"]
 
 CUSTOM_MEASURE = re.compile(r"^eigen-[a-z0-9]+(?:-[a-z0-9]+)*$")
-ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen")
+ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen", "rechtmatigheid")
 RISK_KEYS = ("data_kind", "data_subjects", "purpose", "retention", "organisation_size")
 
 
@@ -225,6 +225,15 @@ def _checklist(v: dict[str, Any], cols: dict[str, _Column]) -> dict[str, Any]:
             "answers": answers}
 
 
+def _screening(v: dict[str, Any]) -> ScreeningAnswers:
+    """The lawfulness/DPIA screening answers (issue 11): the optional columns whose key is a
+    fact of rechtmatigheid.yaml; the purpose of the risk profile is the purpose screened."""
+    from avgkit.screen import fact_ids
+
+    return ScreeningAnswers(facts={k: v[k] for k in fact_ids() if k in v},
+                            purpose=v.get("purpose", ""))
+
+
 def _assessment(row: _Row) -> PortfolioAssessment:
     v = row.values
     return PortfolioAssessment(
@@ -236,6 +245,7 @@ def _assessment(row: _Row) -> PortfolioAssessment:
         agreement=AgreementInPlace(kind=v.get("agreement"), date=v.get("agreement_date"),
                                    reviewed=v.get("agreement_reviewed", False),
                                    points=v.get("agreement_points", {})),
+        screening=_screening(v),
         source=row.file, row=row.number, assessment_ref=v.get("assessment_ref"))
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from samples_issue7 import processor_assessment
 
+from avgkit.assessment import AgreementInPlace
 from avgkit.breach import AMSTERDAM, IncidentStore
 from avgkit.store import Store
 from avgkit.widgets.datalek import NEW, DatalekForm
@@ -15,7 +16,8 @@ NOW = dt.datetime(2025, 3, 29, 12, 0, tzinfo=AMSTERDAM)
 @pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "store.sqlite")
-    s.create(processor_assessment(), "tester")
+    s.create(processor_assessment(agreement=AgreementInPlace(kind="verwerkersovereenkomst")),
+             "tester")
     yield s
     s.close()
 

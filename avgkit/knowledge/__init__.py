@@ -31,6 +31,7 @@ from avgkit.knowledge.schema import (
     Verplichtingen,
     Vragen,
 )
+from avgkit.knowledge.screening_schema import Dpia, Rechtmatigheid
 
 KNOWLEDGE_DIR = Path(__file__).parent
 
@@ -53,6 +54,8 @@ SCHEMAS: dict[str, type] = {
     "concepten": Concepten,
     "datalekken": Datalekken,
     "register": Register,
+    "rechtmatigheid": Rechtmatigheid,
+    "dpia": Dpia,
 }
 
 
