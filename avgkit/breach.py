@@ -576,7 +576,7 @@ def register_rows(store, lang: str = "nl", now: dt.datetime | None = None) -> li
             p = plan(incident, assessment)
             states = [d.state(now)[0] for d in p.deadlines]
 
-            def informed(ids: tuple[str, ...], when: dt.datetime | None) -> str:
+            def informed(ids: tuple[str, ...], when: dt.datetime | None, p: Plan = p) -> str:
                 rows_ = [d for d in p.deadlines if d.id in ids]
                 if when is not None:
                     return format_time(when, lang)

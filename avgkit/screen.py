@@ -292,8 +292,8 @@ def render_html(screening: Screening, lang: str = "nl", heading: bool = True) ->
     parts.append(f'<p class="dpia-outcome dpia-{e(d.outcome)}"><b>{e(outcome.text.get(lang))}</b>'
                  f" — {e(outcome.explanation.get(lang)) if outcome.explanation else ''}"
                  f"{cites(outcome.citations)}</p>")
-    parts.append(f"<p>{e(_l('criteria_met', lang).format(met=d.criteria_met, open=d.criteria_open))}"
-                 "</p>")
+    met = _l("criteria_met", lang).format(met=d.criteria_met, open=d.criteria_open)
+    parts.append(f"<p>{e(met)}</p>")
     for title, hits in ((_l("dpia_counted", lang), d.counted),
                         (_l("dpia_open", lang), d.to_check)):
         if not hits:

@@ -1,6 +1,7 @@
 """The datalek notebook: record a possible data breach with widgets, see its deadlines live.
 
     DatalekForm(store, assessment_id, lang).widget   # the form; saves on every change
+    DatalekApp(store, lang, assessment_id).widget    # the frame: language, back to the list
     run(assessment_id, store_path, lang, interactive, incident_id)   # what the notebook calls
 
 All rules live in avgkit.breach; this module only turns widget values into an Incident and the
@@ -61,7 +62,7 @@ class DatalekForm:
         self.base_version: int | None = None
         self.loading = False
         self._build()
-        self._reload_choices(incident_id or NEW)
+        self._reload_choices(incident_id or self._latest() or NEW)
 
     def t(self, key: str) -> str:
         return self.labels[key].get(self.lang)
@@ -69,18 +70,21 @@ class DatalekForm:
     # --- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
         t, lang = self.t, self.lang
-        wide = w.Layout(width="100%")
-        style = {"description_width": "16em"}
+        wide = w.Layout(width="100%", max_width="760px")
+        style = {"description_width": "15em"}
         text = {"layout": wide, "style": style, "continuous_update": False}
-        self.choice = w.Dropdown(description=t("choose_incident"), style=style)
+        picker = {"style": style, "layout": w.Layout(width="auto", max_width="760px")}
+        self.choice = w.Dropdown(description=t("choose_incident"), style=style,
+                                 layout=w.Layout(width="auto", min_width="30em"))
+        self.choice.add_class("avgkit-datalek-choice")
         parties = self.kb.datalekken.parties
         a = self.store.get(self.assessment_id)
         names = {"client": a.corporation, "provider": a.contractor}
         self.discovered_by = w.ToggleButtons(
             options=[(f"{names[p]} – {parties[p].get(lang)}" if names[p] else parties[p].get(lang),
                       p) for p in ("client", "provider")],
-            description=t("discovered_by"), style=style)
-        self.discovered_at = w.NaiveDatetimePicker(description=t("discovered_at"), style=style)
+            description=t("discovered_by"), style={**style, "button_width": "auto"})
+        self.discovered_at = w.NaiveDatetimePicker(description=t("discovered_at"), **picker)
         self.reporter = w.Text(description=t("reporter"), **text)
         questions = [b for b in self.kb.verwerkersovereenkomst.annex("bijlage-3").blocks
                      if b.kind == "question"]
@@ -88,7 +92,7 @@ class DatalekForm:
         boxes = []
         for q in questions:
             area = w.Textarea(placeholder=q.help.get(lang) if q.help else "",
-                              layout=w.Layout(width="100%", height="4.5em"),
+                              layout=w.Layout(width="100%", max_width="760px", height="4.5em"),
                               continuous_update=False)
             self.answers[q.id or ""] = area
             head = w.HTML(f"<b>{html.escape(q.number or '')} {html.escape(q.text.get(lang))}</b>"
@@ -96,35 +100,77 @@ class DatalekForm:
             extra = self._extra(q.id or "", style)
             boxes.append(w.VBox([head, *extra, area]))
         self.other_informed = w.NaiveDatetimePicker(description=t("other_party_informed_at"),
-                                                    style=style)
+                                                    **picker)
         yes_no = [(t("unknown"), None), (t("yes"), True), (t("no"), False)]
+        dk = self.kb.datalekken
+        self.risk = w.Dropdown(options=[(t("risk_unknown"), None)]
+                               + [(v.get(lang), k) for k, v in dk.risks.items()],
+                               description=t("risk"), style=style,
+                               layout=w.Layout(width="auto", max_width="760px"))
+        self.exceptions: dict[str, w.Dropdown] = {}
+        exception_rows = []
+        for eid, item in dk.exceptions.items():
+            box = w.Dropdown(options=yes_no, layout=w.Layout(width="8em"))
+            self.exceptions[eid] = box
+            exception_rows.append(w.HBox([box, w.HTML(
+                f"{html.escape(item.text.get(lang))} <span class='cite'>"
+                f"[{html.escape('; '.join(item.citations))}]</span>",
+                layout=w.Layout(flex="1 1 auto", max_width="660px"))]))
+        self.exceptions_box = w.VBox([w.HTML(f"<b>{html.escape(t('exceptions'))}</b>"),
+                                      *exception_rows])
         self.ap_required = w.Dropdown(options=yes_no, description=t("ap_required"), style=style)
-        self.ap_reason = w.Textarea(description=t("ap_reason"), layout=wide, style=style,
-                                    continuous_update=False)
-        self.ap_notified = w.NaiveDatetimePicker(description=t("ap_notified_at"), style=style)
+        self.ap_reason = w.Textarea(description=t("ap_reason"), **text)
+        self.contact_point = w.Text(description=t("contact_point"), **text)
+        self.consequences = w.Textarea(description=t("consequences"), **text)
+        self.measures = w.Textarea(description=t("measures"), **text)
+        self.ap_notified = w.NaiveDatetimePicker(description=t("ap_notified_at"), **picker)
+        self.other_ap_notified = w.NaiveDatetimePicker(description=t("other_ap_notified_at"),
+                                                       **picker)
         self.subjects_informed = w.NaiveDatetimePicker(description=t("subjects_informed_at"),
-                                                       style=style)
+                                                       **picker)
+        self.phases: list[dict[str, Any]] = []
+        self.phases_list = w.HTML()
+        self.phase_at = w.NaiveDatetimePicker(description=t("phase_at"),
+                                              style={"description_width": "3em"})
+        self.phase_what = w.Text(placeholder=t("phase_what"),
+                                 layout=w.Layout(flex="1 1 auto", max_width="420px"))
+        self.phase_button = w.Button(description=t("phase_add"), icon="plus",
+                                     layout=w.Layout(width="auto"))
+        self.phase_button.on_click(lambda _: self.add_phase())
         self.status = w.ToggleButtons(
             options=[(v.get(lang), k) for k, v in self.kb.datalekken.status.items()],
             description=t("status"), style=style)
-        self.notes = w.Textarea(description=t("notes"), layout=wide, style=style,
-                                continuous_update=False)
+        self.notes = w.Textarea(description=t("notes"), **text)
         self.deadlines = w.HTML()
         self.message = w.HTML()
-        self.refresh_button = w.Button(description=t("refresh"), icon="refresh")
-        self.export_button = w.Button(description=t("export"), icon="download")
+        self.refresh_button = w.Button(description=t("refresh"), icon="refresh",
+                                       layout=w.Layout(width="auto"))
+        self.export_button = w.Button(description=t("export"), icon="download",
+                                      layout=w.Layout(width="auto"))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.export_button.on_click(lambda _: self._export_clicked())
         self.choice.observe(self._choice_changed, names="value")
         for widget in self.inputs():
             widget.observe(self._changed, names="value")
+        self.risk.observe(lambda _c: self._show_exceptions(), names="value")
+        h4 = "<h4 style='margin:12px 0 4px'>{}</h4>"
+        # Deadlines first: what must be done by when is what a person needs at a glance.
         self.widget = w.VBox([
             w.HTML(f"<h3>{html.escape(t('title'))}: {html.escape(self.assessment_id)}</h3>"),
-            self.choice, self.discovered_by, self.discovered_at, self.reporter,
-            w.HTML(f"<h4>{html.escape(t('questions'))}</h4>"), *boxes,
+            self.choice, w.HBox([self.refresh_button, self.export_button]), self.message,
+            self.deadlines,
+            self.discovered_by, self.discovered_at, self.reporter,
+            w.HTML(h4.format(html.escape(t("questions")))), *boxes,
+            w.HTML(h4.format(html.escape(t("risk")))), self.risk, self.exceptions_box,
+            w.HTML(h4.format(html.escape(t("art33_3")))), self.contact_point,
+            self.consequences, self.measures,
+            w.HTML(h4.format(html.escape(t("deadlines")))),
             self.other_informed, self.ap_required, self.ap_reason, self.ap_notified,
-            self.subjects_informed, self.status, self.notes,
-            w.HBox([self.refresh_button, self.export_button]), self.message, self.deadlines,
+            self.other_ap_notified, self.subjects_informed,
+            w.HTML(h4.format(html.escape(t("phases")))), self.phases_list,
+            w.HBox([self.phase_at, self.phase_what, self.phase_button],
+                   layout=w.Layout(flex_flow="row wrap")),
+            self.status, self.notes,
         ], layout=w.Layout(width="100%"))
         self.widget.add_class("avgkit-datalek")
 
@@ -138,12 +184,14 @@ class DatalekForm:
                                                description=t("data_kinds"), style=style)
             return [self.data_kinds]
         if qid == "q3":
-            self.persons_min = w.BoundedIntText(min=0, max=10**9, description=t("persons_min"),
-                                                style=style)
-            self.persons_max = w.BoundedIntText(min=0, max=10**9, description=t("persons_max"),
-                                                style=style)
-            self.persons_known = w.Checkbox(description=t("answer"), value=False)
-            return [w.HBox([self.persons_min, self.persons_max, self.persons_known])]
+            # Text, not IntText: empty until answered (an IntText shows 0, which is an answer).
+            count = {"placeholder": t("persons_unknown"), "continuous_update": False,
+                     "style": {"description_width": "15em"},
+                     "layout": w.Layout(width="24em")}
+            self.persons_min = w.Text(description=t("persons_min"), **count)
+            self.persons_max = w.Text(description=t("persons_max"), **count)
+            return [w.HBox([self.persons_min, self.persons_max],
+                           layout=w.Layout(flex_flow="row wrap"))]
         if qid == "q5":
             self.contact_known = w.Dropdown(
                 options=[(t("unknown"), None), (t("yes"), True), (t("no"), False)],
@@ -152,17 +200,26 @@ class DatalekForm:
         if qid == "q7":
             self.period_start = w.NaiveDatetimePicker(description=t("period_start"), style=style)
             self.period_end = w.NaiveDatetimePicker(description=t("period_end"), style=style)
-            return [w.HBox([self.period_start, self.period_end])]
+            return [w.VBox([self.period_start, self.period_end])]
         return []
 
     def inputs(self) -> list[w.Widget]:
         return [self.discovered_by, self.discovered_at, self.reporter, *self.answers.values(),
-                self.data_kinds, self.persons_min, self.persons_max, self.persons_known,
+                self.data_kinds, self.persons_min, self.persons_max,
                 self.contact_known, self.period_start, self.period_end, self.other_informed,
                 self.ap_required, self.ap_reason, self.ap_notified, self.subjects_informed,
-                self.status, self.notes]
+                self.status, self.notes, self.risk, self.contact_point, self.consequences,
+                self.measures, self.other_ap_notified, *self.exceptions.values()]
 
     # --- loading ----------------------------------------------------------------------------
+    def _latest(self) -> str | None:
+        """The incident to reopen: the latest open one, else the latest; None if there is none."""
+        items = self.incidents.list(self.assessment_id)
+        if not items:
+            return None
+        open_ = [i for i in items if i.status == "open"] or items
+        return max(open_, key=lambda i: (i.discovered_at, i.id)).id
+
     def _reload_choices(self, select: str) -> None:
         items = self.incidents.list(self.assessment_id)
         options = [(self.t("new_incident"), NEW)] + [(i.id, i.id) for i in items]
@@ -204,9 +261,8 @@ class DatalekForm:
             area.value = i.answers.get(qid, "") if i else ""
         known = {v for _, v in self.data_kinds.options}
         self.data_kinds.value = tuple(k for k in (i.data_kinds if i else ()) if k in known)
-        self.persons_known.value = bool(i and i.persons_min is not None)
-        self.persons_min.value = i.persons_min or 0 if i else 0
-        self.persons_max.value = i.persons_max or 0 if i else 0
+        self.persons_min.value = "" if i is None or i.persons_min is None else str(i.persons_min)
+        self.persons_max.value = "" if i is None or i.persons_max is None else str(i.persons_max)
         self.contact_known.value = i.contact_known if i else None
         self.period_start.value = _naive(i.period_start) if i else None
         self.period_end.value = _naive(i.period_end) if i else None
@@ -217,6 +273,16 @@ class DatalekForm:
         self.subjects_informed.value = _naive(i.subjects_informed_at) if i else None
         self.status.value = i.status if i else "open"
         self.notes.value = i.notes if i else ""
+        self.risk.value = i.risk if i else None
+        self.contact_point.value = i.contact_point if i else ""
+        self.consequences.value = i.consequences if i else ""
+        self.measures.value = i.measures if i else ""
+        self.other_ap_notified.value = _naive(i.other_ap_notified_at) if i else None
+        for eid, box in self.exceptions.items():
+            box.value = i.exceptions.get(eid) if i else None
+        self.phases = [p.model_dump() for p in i.phases] if i else []
+        self._show_phases()
+        self._show_exceptions()
 
     # --- the incident ----------------------------------------------------------------------
     def incident(self) -> Incident:
@@ -231,8 +297,8 @@ class DatalekForm:
             "discovered_by": self.discovered_by.value, "reporter": self.reporter.value,
             "answers": {k: a.value for k, a in self.answers.items()},
             "data_kinds": list(self.data_kinds.value),
-            "persons_min": self.persons_min.value if self.persons_known.value else None,
-            "persons_max": self.persons_max.value if self.persons_known.value else None,
+            "persons_min": self._count(self.persons_min, "persons_min"),
+            "persons_max": self._count(self.persons_max, "persons_max"),
             "contact_known": self.contact_known.value,
             "period_start": self.period_start.value, "period_end": self.period_end.value,
             "other_party_informed_at": self.other_informed.value,
@@ -240,11 +306,47 @@ class DatalekForm:
             "ap_notified_at": self.ap_notified.value,
             "subjects_informed_at": self.subjects_informed.value,
             "status": self.status.value, "notes": self.notes.value,
+            "risk": self.risk.value, "contact_point": self.contact_point.value,
+            "consequences": self.consequences.value, "measures": self.measures.value,
+            "other_ap_notified_at": self.other_ap_notified.value,
+            "exceptions": {k: b.value for k, b in self.exceptions.items() if b.value is not None},
+            "phases": self.phases,
         }
         try:
             return Incident.from_dict(data)
         except ValidationError as exc:
             raise ValueError(breach.incident_error(exc)) from None
+
+    def _count(self, box: w.Text, field: str) -> int | None:
+        """An empty box is 'not yet known'; anything else must be a whole number >= 0."""
+        text = box.value.strip().replace(".", "").replace(" ", "")
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(self.t("not_a_count").format(field=self.t(field), value=box.value))
+        return int(text)
+
+    def add_phase(self) -> None:
+        """Record one step of a notification in phases (art. 33 lid 4 AVG)."""
+        if self.phase_at.value is None:
+            self.message.value = html.escape(self.t("not_saved").format(
+                problem=f"{self.t('phase_at')}: {self.t('answer_missing')}"))
+            return
+        self.phases = [*self.phases, {"at": self.phase_at.value,
+                                      "what": self.phase_what.value.strip()}]
+        self.phase_at.value = None
+        self.phase_what.value = ""
+        self._show_phases()
+        self._changed({})
+
+    def _show_phases(self) -> None:
+        when = [breach.format_time(breach.local_time(p["at"]), self.lang) for p in self.phases]
+        rows = "".join(f"<li>{html.escape(at)}: {html.escape(p.get('what') or '')}</li>"
+                       for at, p in zip(when, self.phases, strict=True))
+        self.phases_list.value = f"<ul>{rows}</ul>" if rows else ""
+
+    def _show_exceptions(self) -> None:
+        self.exceptions_box.layout.display = "" if self.risk.value == "hoog" else "none"
 
     def _changed(self, _change: dict[str, Any]) -> None:
         if self.loading:
@@ -346,19 +448,131 @@ def store_path(path: str = "") -> Path:
     return _checkout_relative(Path(default_store_path()))
 
 
+class DatalekApp:
+    """The frame around the form, as avgkit.widgets.app.App does for the other notebooks: a
+    language switch, a way back to the list of assessments, and the picker when no assessment is
+    chosen yet (so Run All in JupyterLab and a Voilà URL without ?id= both work)."""
+
+    def __init__(self, store, lang: str = "nl", assessment_id: str | None = None,
+                 incident_id: str | None = None, reports_dir: str | Path = "reports",
+                 who: str = "", now=None):
+        self.store, self.reports_dir, self.who, self.now = store, reports_dir, who, now
+        self.widget = w.VBox(layout=w.Layout(width="100%"))
+        self.form: DatalekForm | None = None
+        self._build(check_lang(lang), assessment_id, incident_id)
+
+    def _build(self, lang: str, assessment_id: str | None, incident_id: str | None) -> None:
+        from avgkit.presentation import Labels
+        from avgkit.widgets.common import ErrorLog, style_widget
+        from avgkit.widgets.picker import AssessmentPicker
+
+        self.lang = lang
+        t = Labels(lang)
+        dl = load_knowledge().datalekken.labels
+        self.errors = ErrorLog(t)
+        self.message = w.HTML()
+        self.lang_switch = w.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
+                                           tooltip=t["language"],
+                                           style={"button_width": "3.5em"})
+        self.lang_switch.observe(self.errors.guard(lambda c: self.switch_language(c["new"])),
+                                 "value")
+        self.list_button = w.Button(description=dl["assessment_list"].get(lang), icon="list",
+                                    layout=w.Layout(width="auto"))
+        self.list_button.on_click(self.errors.guard(lambda _b: self.show_picker()))
+        title = w.HTML(f'<div class="avgkit"><h1>{html.escape(dl["title"].get(lang))}</h1>'
+                       "</div>", layout=w.Layout(flex="1 1 auto"))
+        header = w.HBox([title, self.list_button, self.lang_switch],
+                        layout=w.Layout(align_items="center", width="100%",
+                                        flex_flow="row wrap"))
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.widget.children = [style_widget(), header, self.message, self.body,
+                                self.errors.widget]
+        self.picker = AssessmentPicker(self.store, t, self.errors, self.open)
+        self.form = None
+        if assessment_id:
+            self.errors.guard(self.open)(assessment_id, incident_id)
+        else:
+            self.show_picker()
+
+    def show_picker(self) -> None:
+        self.form = None
+        self.picker.refresh()
+        self.body.children = [self.picker.widget]
+        self.list_button.layout.display = "none"
+
+    def open(self, assessment_id: str, incident_id: str | None = None) -> bool:
+        from avgkit.presentation import Labels
+        from avgkit.store import NotFoundError
+
+        try:
+            self.store.get(assessment_id)
+        except NotFoundError:
+            self._say(Labels(self.lang).format("not_found", id=assessment_id))
+            self.show_picker()
+            return False
+        self.message.value = ""
+        self.form = DatalekForm(self.store, assessment_id, self.lang, incident_id,
+                                who=self.who, reports_dir=self.reports_dir, now=self.now)
+        self.body.children = [self.form.widget]
+        self.list_button.layout.display = ""
+        return True
+
+    def switch_language(self, lang: str) -> None:
+        if lang == self.lang:
+            return
+        place = (self.form.assessment_id, self.form.current_id) if self.form else (None, None)
+        self._build(lang, *place)
+
+    def warn_ignored(self, problems: list[str]) -> None:
+        from avgkit.presentation import Labels
+
+        self._say(Labels(self.lang).format("query_ignored", items="; ".join(problems)))
+
+    def _say(self, text: str) -> None:
+        self.message.value = (f'<div class="avgkit"><div class="message warning">'
+                              f"{html.escape(text)}</div></div>")
+
+
+def split_incident(query: str | None) -> tuple[str | None, str | None, list[str]]:
+    """Take `incident=` out of a Voilà query string (the rest goes to avgkit.notebook's
+    parse_query): (the remaining query, a valid incident id or None, problems)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from avgkit.assessment import ID_PATTERN
+
+    if not query:
+        return query, None, []
+    try:
+        pairs = parse_qsl(query.lstrip("?"), keep_blank_values=False, max_num_fields=20)
+    except ValueError:
+        return query, None, []
+    incident, problems = None, []
+    for name, value in pairs:
+        if name == "incident":
+            if ID_PATTERN.match(value.strip()):
+                incident = value.strip()
+            else:
+                problems.append("incident: not a valid incident id")
+    rest = urlencode([(n, v) for n, v in pairs if n != "incident"])
+    return rest, incident, problems
+
+
 def run(assessment_id: str = "", store: str = "", lang: str = "nl", interactive: bool = True,
-        incident_id: str = "", reports_dir: str = ""):
-    """The datalek notebook. Interactive: the form. Report mode (papermill): the static report of
-    one incident (incident_id) or of every incident of the assessment, no widgets."""
+        incident_id: str = "", reports_dir: str = "", query: str | None = None):
+    """The datalek notebook. Interactive: the app (picker, form, language switch); in Voilà
+    ?id=SW-001&incident=DL-...&lang=en&store=/path.sqlite opens an incident directly (parsed as
+    untrusted input). Report mode (papermill): the static report of one incident (incident_id) or
+    of every incident of the assessment, no widgets."""
     from IPython.display import HTML, display
 
-    from avgkit.store import Store
+    from avgkit.notebook import parse_query, store_problem_html
+    from avgkit.store import Store, StoreError
 
     check_lang(lang)
-    if not assessment_id:
-        raise ValueError("the datalek notebook needs an assessment_id")
-    path = store_path(store)
     if not interactive:
+        if not assessment_id:
+            raise ValueError("report mode of the datalek notebook needs an assessment_id")
+        path = store_path(store)
         if not path.is_file():
             raise FileNotFoundError(f"no store at {path} (report mode never creates one)")
         st = Store(path)
@@ -371,8 +585,21 @@ def run(assessment_id: str = "", store: str = "", lang: str = "nl", interactive:
                 incident, assessment, lang,
                 history=incidents.history(assessment_id, incident.id), standalone=False)))
         return None
+    rest, query_incident, problems = split_incident(
+        os.environ.get("QUERY_STRING") if query is None else query)
+    params = parse_query(rest)
+    assessment_id = params.assessment_id or assessment_id
+    lang = params.lang or lang
+    incident_id = query_incident or incident_id
+    path = store_path(params.store or store)
     reports = Path(reports_dir) if reports_dir else _checkout_relative(Path("reports"))
-    form = DatalekForm(Store(path), assessment_id, lang, incident_id or None,
-                       reports_dir=reports)
-    display(form.widget)
-    return form
+    try:
+        st = Store(path)
+    except StoreError as exc:
+        display(HTML(store_problem_html(lang, exc)))
+        return None
+    app = DatalekApp(st, lang, assessment_id or None, incident_id or None, reports_dir=reports)
+    if params.ignored or problems:
+        app.warn_ignored([*params.ignored, *problems])
+    display(app.widget)
+    return app
