@@ -73,6 +73,11 @@ def report_context(assessment: Assessment, lang: str = "nl",
         context["collaboration"] = collaboration_view(result, lang, assessment, kb)
         context["agreement"] = agreement_view(assessment, result, lang, kb)
         context["answers"] = answers_view(assessment, lang, kb)
+        from markupsafe import Markup
+
+        from avgkit.screen import render_html, screen
+        # issue 11: the lawfulness and DPIA screening (render_html escapes every value)
+        context["screening"] = Markup(render_html(screen(assessment), lang))
     if "beveiliging" in sections and checklist_started(assessment):
         from avgkit.presentation import checklist_view
 

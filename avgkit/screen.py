@@ -26,6 +26,9 @@ from avgkit.models import Role, Text, check_lang
 
 SEVERITIES = ("stop", "question", "note")
 OUTCOMES = ("required", "open", "recommended", "not_indicated")
+COLOURS = {"stop": "#b00020", "question": "#b36b00", "note": "#0b5cad",
+           "required": "#b00020", "open": "#b36b00", "recommended": "#b36b00",
+           "not_indicated": "#1e7a3c"}
 EXTRA_FACTS = ("data_kind",)  # from the checklist's risk profile (an indicator)
 
 
@@ -278,8 +281,10 @@ def render_html(screening: Screening, lang: str = "nl", heading: bool = True) ->
             action = (f"<br><b>{e(_l('action', lang))}:</b> {e(f.action.get(lang))}"
                       if f.action else "")
             ground = (f"<br><b>{e(_l('ground', lang))}:</b> {e(f.ground)}" if f.ground else "")
-            parts.append(f'<li class="severity-{e(f.severity)}"><b>{e(_l(f.severity, lang))}:'
-                         f"</b> {e(f.text.get(lang))}{cites(f.citations)}{action}{ground}</li>")
+            parts.append(f'<li class="severity-{e(f.severity)}" style="border-left:4px solid '
+                         f'{COLOURS[f.severity]};padding-left:6px;margin-bottom:4px">'
+                         f"<b>{e(_l(f.severity, lang))}:</b> {e(f.text.get(lang))}"
+                         f"{cites(f.citations)}{action}{ground}</li>")
         parts.append("</ul>")
     else:
         parts.append(f'<p>{e(_l("no_findings", lang))}</p>')
@@ -289,7 +294,8 @@ def render_html(screening: Screening, lang: str = "nl", heading: bool = True) ->
     d = screening.dpia
     outcome = dk.outcomes[d.outcome]
     parts.append(f"<h3>{e(_l('dpia', lang))}</h3>")
-    parts.append(f'<p class="dpia-outcome dpia-{e(d.outcome)}"><b>{e(outcome.text.get(lang))}</b>'
+    parts.append(f'<p class="dpia-outcome dpia-{e(d.outcome)}" style="border-left:4px solid '
+                 f'{COLOURS[d.outcome]};padding-left:6px"><b>{e(outcome.text.get(lang))}</b>'
                  f" — {e(outcome.explanation.get(lang)) if outcome.explanation else ''}"
                  f"{cites(outcome.citations)}</p>")
     met = _l("criteria_met", lang).format(met=d.criteria_met, open=d.criteria_open)

@@ -54,6 +54,14 @@ def bar_chart(items: list[tuple[str, int]], colour: str = "#0b5cad") -> Markup:
     return Markup("".join(parts))
 
 
+def _screening_text(screening: dict[str, Any] | None, lang: str) -> str:
+    if not screening:
+        return ""
+    from avgkit.screen import summary_text
+
+    return summary_text(screening, lang)
+
+
 def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """The one table behind index.html, results.xlsx and results.csv."""
     labels = load_knowledge().overzicht.labels
@@ -77,6 +85,8 @@ def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
             "verdict": sec.get("verdict_label", labels["not_assessed"].get(lang)),
             "score": "" if sec.get("score") is None else round(100 * sec["score"]),
             "open_questions": s.get("open_questions", ""),
+            # issue 11: stops/questions and the DPIA outcome (avgkit.screen)
+            "screening": _screening_text(s.get("screening"), lang),
             "status": (labels["ok"] if rec.get("status") == "ok"
                        else labels["failed_status"]).get(lang),
             "report": rec.get("report") if rec.get("status") == "ok" else "",

@@ -14,6 +14,7 @@ from avgkit.agreement_review import review_agreement
 from avgkit.assessment import Assessment
 from avgkit.checklist import assess
 from avgkit.knowledge import load_knowledge
+from avgkit.screen import screen
 
 
 def _role(role, lang: str) -> str:
@@ -52,6 +53,7 @@ def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = 
         "agreement_fits": review.fits,
         "agreement_remarks": [r.text.get(lang) for r in review.remarks],
         "security": None,
+        "screening": screen(assessment).to_dict(),  # issue 11: stops, questions, DPIA outcome
         "actions_overdue": [
             {"what": a.what, "owner": a.owner, "due": a.due.isoformat(), "finding": a.finding}
             for a in assessment.actions
