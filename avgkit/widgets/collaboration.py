@@ -87,7 +87,7 @@ class CollaborationView:
                                     self.screening.questions],
                           titles=(self.t["tab_questions"], self.t["tab_agreement"],
                                   self.t["tab_notes"],
-                                  self.kb.rechtmatigheid.labels["title"].get(lang)))
+                                  self.kb.rechtmatigheid.labels["screening_column"].get(lang)))
 
         self.summary = w.HTML()
         self.details = w.Accordion()

@@ -48,7 +48,7 @@ class ScreeningPanel:
         # A box for the ground of each rule that asks one, and for the reasoning on each item of
         # the AP's list or art. 35(3) that the facts point at; shown only when it applies.
         self.grounds: dict[str, w.Text] = {}
-        ground_ids = {r.id: "; ".join(r.citations[:2]) for r in self.kb.rules if r.ground}
+        ground_ids = {r.id: r.citations[0] for r in self.kb.rules if r.ground}
         ground_ids.update({i.id: i.text.get(lang) for g in (dk.art35, dk.ap_list)
                            for i in g.items if i.ask_when_any})
         for gid, name in ground_ids.items():
