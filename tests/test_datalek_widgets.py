@@ -124,7 +124,7 @@ def test_risk_art_33_3_fields_exceptions_and_phases_reach_the_store(store, tmp_p
     f.risk.value = "hoog"
     assert f.exceptions_box.layout.display == ""
     assert "Wanneer de inbreuk" in f.deadlines.value  # art. 34(1): inform the residents
-    f.exceptions["34-3-a"].value = True
+    f.exceptions["34-3-a"].value = "yes"
     f.contact_point.value = "FG, fg@woonstede.example"
     f.consequences.value = "Phishing"
     f.measures.value = "Wachtwoorden gereset"

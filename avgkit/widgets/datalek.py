@@ -70,10 +70,10 @@ class DatalekForm:
     # --- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
         t, lang = self.t, self.lang
-        wide = w.Layout(width="100%", max_width="760px")
-        style = {"description_width": "15em"}
+        wide = w.Layout(width="100%", max_width="820px")
+        style = {"description_width": "20em"}  # wide enough for the longest label
         text = {"layout": wide, "style": style, "continuous_update": False}
-        picker = {"style": style, "layout": w.Layout(width="auto", max_width="760px")}
+        picker = {"style": style, "layout": w.Layout(width="auto", max_width="820px")}
         self.choice = w.Dropdown(description=t("choose_incident"), style=style,
                                  layout=w.Layout(width="auto", min_width="30em"))
         self.choice.add_class("avgkit-datalek-choice")
@@ -103,14 +103,16 @@ class DatalekForm:
                                                     **picker)
         yes_no = [(t("unknown"), None), (t("yes"), True), (t("no"), False)]
         dk = self.kb.datalekken
-        self.risk = w.Dropdown(options=[(t("risk_unknown"), None)]
+        # "" (not None) for 'not yet answered': a Dropdown shows a None value as an empty box.
+        self.risk = w.Dropdown(options=[(t("risk_unknown"), "")]
                                + [(v.get(lang), k) for k, v in dk.risks.items()],
                                description=t("risk"), style=style,
                                layout=w.Layout(width="auto", max_width="760px"))
         self.exceptions: dict[str, w.Dropdown] = {}
         exception_rows = []
         for eid, item in dk.exceptions.items():
-            box = w.Dropdown(options=yes_no, layout=w.Layout(width="8em"))
+            box = w.Dropdown(options=[(t("unknown"), ""), (t("yes"), "yes"), (t("no"), "no")],
+                             layout=w.Layout(width="8em", flex="0 0 8em"))
             self.exceptions[eid] = box
             exception_rows.append(w.HBox([box, w.HTML(
                 f"{html.escape(item.text.get(lang))} <span class='cite'>"
@@ -118,7 +120,8 @@ class DatalekForm:
                 layout=w.Layout(flex="1 1 auto", max_width="660px"))]))
         self.exceptions_box = w.VBox([w.HTML(f"<b>{html.escape(t('exceptions'))}</b>"),
                                       *exception_rows])
-        self.ap_required = w.Dropdown(options=yes_no, description=t("ap_required"), style=style)
+        self.ap_required = w.Dropdown(options=yes_no, description=t("ap_required"), style=style,
+                                      layout=w.Layout(width="32em", max_width="100%"))
         self.ap_reason = w.Textarea(description=t("ap_reason"), **text)
         self.contact_point = w.Text(description=t("contact_point"), **text)
         self.consequences = w.Textarea(description=t("consequences"), **text)
@@ -180,14 +183,14 @@ class DatalekForm:
         t = self.t
         if qid == "q2":
             opts = [(o.text.get(self.lang), o.value) for o in self.kb.datalekken.data_kinds.options]
-            self.data_kinds = w.SelectMultiple(options=opts, rows=min(len(opts), 6),
-                                               description=t("data_kinds"), style=style)
+            self.data_kinds = w.SelectMultiple(options=opts, rows=len(opts),
+                                               description=t("data_kinds"), style=style,
+                                               layout=w.Layout(width="auto", max_width="820px"))
             return [self.data_kinds]
         if qid == "q3":
             # Text, not IntText: empty until answered (an IntText shows 0, which is an answer).
             count = {"placeholder": t("persons_unknown"), "continuous_update": False,
-                     "style": {"description_width": "15em"},
-                     "layout": w.Layout(width="24em")}
+                     "style": style, "layout": w.Layout(width="34em")}
             self.persons_min = w.Text(description=t("persons_min"), **count)
             self.persons_max = w.Text(description=t("persons_max"), **count)
             return [w.HBox([self.persons_min, self.persons_max],
@@ -195,7 +198,8 @@ class DatalekForm:
         if qid == "q5":
             self.contact_known = w.Dropdown(
                 options=[(t("unknown"), None), (t("yes"), True), (t("no"), False)],
-                description=t("contact_known"), style=style)
+                description=t("contact_known"), style=style,
+                layout=w.Layout(width="32em", max_width="100%"))
             return [self.contact_known]
         if qid == "q7":
             self.period_start = w.NaiveDatetimePicker(description=t("period_start"), style=style)
@@ -273,13 +277,14 @@ class DatalekForm:
         self.subjects_informed.value = _naive(i.subjects_informed_at) if i else None
         self.status.value = i.status if i else "open"
         self.notes.value = i.notes if i else ""
-        self.risk.value = i.risk if i else None
+        self.risk.value = (i.risk or "") if i else ""
         self.contact_point.value = i.contact_point if i else ""
         self.consequences.value = i.consequences if i else ""
         self.measures.value = i.measures if i else ""
         self.other_ap_notified.value = _naive(i.other_ap_notified_at) if i else None
         for eid, box in self.exceptions.items():
-            box.value = i.exceptions.get(eid) if i else None
+            known = i.exceptions.get(eid) if i else None
+            box.value = "" if known is None else "yes" if known else "no"
         self.phases = [p.model_dump() for p in i.phases] if i else []
         self._show_phases()
         self._show_exceptions()
@@ -306,10 +311,10 @@ class DatalekForm:
             "ap_notified_at": self.ap_notified.value,
             "subjects_informed_at": self.subjects_informed.value,
             "status": self.status.value, "notes": self.notes.value,
-            "risk": self.risk.value, "contact_point": self.contact_point.value,
+            "risk": self.risk.value or None, "contact_point": self.contact_point.value,
             "consequences": self.consequences.value, "measures": self.measures.value,
             "other_ap_notified_at": self.other_ap_notified.value,
-            "exceptions": {k: b.value for k, b in self.exceptions.items() if b.value is not None},
+            "exceptions": {k: b.value == "yes" for k, b in self.exceptions.items() if b.value},
             "phases": self.phases,
         }
         try:
