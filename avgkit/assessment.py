@@ -65,10 +65,14 @@ class ScreeningAnswers(BaseModel):
             raise ValueError(f"unknown screening fact {unknown[0]!r}; known: {', '.join(known)}")
         return {k: v for k, v in value.items() if v is not None}
 
-    @field_validator("grounds")
+    @field_validator("grounds", mode="before")
     @classmethod
-    def _no_empty_grounds(cls, value: dict[str, str]) -> dict[str, str]:
-        return {k: v.strip() for k, v in value.items() if v and v.strip()}
+    def _no_empty_grounds(cls, value: Any) -> Any:
+        """A cleared ground (None or blank) is no ground."""
+        if not isinstance(value, dict):
+            return value
+        return {k: v.strip() if isinstance(v, str) else v for k, v in value.items()
+                if v is not None and not (isinstance(v, str) and not v.strip())}
 
 
 class Assessment(BaseModel):

@@ -201,6 +201,9 @@ def test_the_collaboration_view_asks_the_screening_and_shows_it_live(tmp_path):
     panel.grounds["bsn-stop"].value = "Wet op de zorgtoeslag"
     assert store.get("SW-VO").screening.grounds == {"bsn-stop": "Wet op de zorgtoeslag"}
     assert "0 stop(s)" in panel.result_box.titles[0]
+    panel.grounds["bsn-stop"].value = ""  # cleared: the stop is back
+    assert store.get("SW-VO").screening.grounds == {}
+    assert "1 stop(s)" in panel.result_box.titles[0] and app.errors.count == 0
     # variant A's questions are asked only for variant A
     assert panel.rows["compatible_use"].layout.display == "none"
     assert app.errors.count == 0
