@@ -55,7 +55,10 @@ Result JSON form (ChecklistResult.to_dict(); `schema` changes when this form cha
                    "note", "evidence", "answered_by", "answered_at", "actions": [...]}, ...],
         # gaps (expected, gedeeltelijk or afwezig), most severe first, then in checklist order
      "open": [{"kind": "factor_missing"|"factor_unclassified"|"measure", "id", "text",
-               "value"?, "category"?, "measure_text"?, "actions"?}, ...],
+               "blocking": bool, "value"?, "category"?, "measure_text"?, "actions"?}, ...],
+        # blocking: the item holds the verdict back (oordeel-open-punten). Missing factors and
+        # open measures always do; a purpose or retention in free text only when choosing one
+        # of the kinds could change the verdict.
      "verdict": "voldoende"|"aandacht nodig"|"onvoldoende", "verdict_label": text,
      "verdict_rule": {"id", "text", "quotes", "citations", "ours"},
      "notes": {"ours": text, "iso27002": text}}
@@ -65,6 +68,7 @@ Result JSON form (ChecklistResult.to_dict(); `schema` changes when this form cha
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -517,11 +521,41 @@ def assess(checklist: Mapping | None, actions: Iterable[Any] = (),
     by_finding = _actions(actions)
     factor_names = {f.key: f.name for f in kb.factors}
 
+    judged = _judge(risk.level, measures, clean["answers"], by_finding)
+    entries, findings_sorted, measure_open, scores = judged
+    missing = [{"kind": "factor_missing", "id": k, "blocking": True,
+                "text": kb.open_texts.factor_missing.format(factor=factor_names[k]).to_dict()}
+               for k in risk.missing]
+    # A purpose or retention described in the portfolio's own words is an answer, but not one of
+    # the kinds the risk rules know. It stays an open question only if choosing a kind could
+    # change the verdict (see _kind_could_change_verdict); otherwise it is shown, not held against.
+    blocking = bool(risk.unclassified) and _kind_could_change_verdict(
+        clean, risk, measures, by_finding, missing)
+    text = (kb.open_texts.factor_unclassified if blocking
+            else kb.open_texts.factor_unclassified_settled)
+    unclassified = [{"kind": "factor_unclassified", "id": k, "value": clean["risk_profile"][k],
+                     "blocking": blocking,
+                     "text": text.format(factor=factor_names[k]).to_dict()}
+                    for k in risk.unclassified]
+    open_items = missing + unclassified + measure_open
+    verdict_rule = _verdict_rule(findings_sorted, [o for o in open_items if o["blocking"]],
+                                 scores["overall"])
+    return ChecklistResult(risk_profile=clean["risk_profile"], risk=risk,
+                           measures=tuple(entries), scores=scores,
+                           findings=tuple(findings_sorted), open_items=tuple(open_items),
+                           verdict=verdict_rule.verdict, verdict_rule=verdict_rule)
+
+
+def _judge(level: str, measures: tuple[Measure, ...], answers: Mapping[str, Any],
+           by_finding: Mapping[str, list]) -> tuple[list, list, list, dict[str, Score]]:
+    """The measures at one risk level: entries, findings (most severe first), open measures,
+    scores per category and overall."""
+    kb = _kb()
     entries, findings, open_items = [], [], []
     for order, m in enumerate(measures):
-        answer = clean["answers"].get(m.id) or _answer(m.id, None)
+        answer = answers.get(m.id) or _answer(m.id, None)
         status = answer["status"] or "open"
-        entry = {**m.to_dict(), "expected": m.expected_at(risk.level), "status": status,
+        entry = {**m.to_dict(), "expected": m.expected_at(level), "status": status,
                  "status_label": kb.statuses[status].label.to_dict(),
                  **{k: answer[k] for k in ANSWER_KEYS if k != "status"},
                  "actions": by_finding.get(m.id, [])}
@@ -529,7 +563,7 @@ def assess(checklist: Mapping | None, actions: Iterable[Any] = (),
         if not entry["expected"]:
             continue
         if status in GAP_STATUSES:
-            rule = _severity(status, risk.level, m)
+            rule = _severity(status, level, m)
             findings.append((_rank(rule.severity), order, {
                 "measure": m.id, "category": m.category, "custom": m.custom,
                 "text": m.text.to_dict(), "status": status, "severity": rule.severity,
@@ -540,29 +574,39 @@ def assess(checklist: Mapping | None, actions: Iterable[Any] = (),
                 "answered_at": answer["answered_at"], "actions": entry["actions"]}))
         elif status == "open":
             open_items.append({"kind": "measure", "id": m.id, "category": m.category,
-                               "measure_text": m.text.to_dict(),
+                               "blocking": True, "measure_text": m.text.to_dict(),
                                "text": kb.open_texts.measure_open.to_dict(),
                                "actions": entry["actions"]})
-    factor_items = [{"kind": "factor_missing", "id": k,
-                     "text": kb.open_texts.factor_missing.format(factor=factor_names[k]).to_dict()}
-                    for k in risk.missing]
-    factor_items += [{"kind": "factor_unclassified", "id": k, "value": clean["risk_profile"][k],
-                      "text": kb.open_texts.factor_unclassified.format(
-                          factor=factor_names[k]).to_dict()}
-                     for k in risk.unclassified]
-    open_items = factor_items + open_items
     findings_sorted = [f for _, _, f in sorted(findings, key=lambda t: (-t[0], t[1]))]
-
     expected = [e for e in entries if e["expected"]]
     scores = {c: _score([e for e in expected if e["category"] == c]) for c in CATEGORIES}
     scores["overall"] = _score(expected)
-    verdict_rule = next(r for r in kb.verdict_rules
-                        if _verdict_applies(r.when, findings_sorted, open_items,
-                                            scores["overall"]))
-    return ChecklistResult(risk_profile=clean["risk_profile"], risk=risk,
-                           measures=tuple(entries), scores=scores,
-                           findings=tuple(findings_sorted), open_items=tuple(open_items),
-                           verdict=verdict_rule.verdict, verdict_rule=verdict_rule)
+    return entries, findings_sorted, open_items, scores
+
+
+def _verdict_rule(findings: list, open_items: list, overall: Score):
+    return next(r for r in _kb().verdict_rules
+                if _verdict_applies(r.when, findings, open_items, overall))
+
+
+def _kind_could_change_verdict(clean: Mapping[str, Any], risk: RiskOutcome,
+                               measures: tuple[Measure, ...], by_finding: Mapping[str, list],
+                               missing: list) -> bool:
+    """Would choosing a kind for the free-text factors (each of their options, or none of them)
+    give another verdict? Every combination of kinds is tried with the risk rules as they are;
+    the text is held against the verdict only if one of them leads elsewhere. Facts that settle
+    the verdict whatever the text means settle it; anything else stays an open question."""
+    options = {f.key: [o.value for o in f.options] for f in _kb().factors}
+    keys = list(risk.unclassified)
+    levels = {risk.level}
+    for combo in itertools.product(*(options[k] for k in keys)):
+        chosen = dict(zip(keys, combo, strict=True))
+        levels.add(risk_level({**clean["risk_profile"], **chosen}).level)
+    verdicts = set()
+    for level in levels:
+        _, findings, measure_open, scores = _judge(level, measures, clean["answers"], by_finding)
+        verdicts.add(_verdict_rule(findings, missing + measure_open, scores["overall"]).verdict)
+    return len(verdicts) > 1
 
 
 # --- the checklist itself, for `avgkit checklist` and reports --------------------------------

@@ -307,7 +307,10 @@ def checklist_view(assessment: Assessment, lang: str = "nl",
                      for f in result["findings"]],
         "open": [{"kind": o["kind"], "text": pick(o["text"], lang),
                   "measure": pick(o.get("measure_text"), lang), "id": o["id"]}
-                 for o in result["open"]],
+                 for o in result["open"] if o.get("blocking", True)],
+        # free-text factors whose kind cannot change the verdict: shown, not open
+        "remarks": [{"kind": o["kind"], "text": pick(o["text"], lang), "id": o["id"]}
+                    for o in result["open"] if not o.get("blocking", True)],
         "categories": [{"key": k, "label": categories.get(k, k), "measures": v}
                        for k, v in measures_by_cat.items()],
         "notes": {"ours": pick(result["notes"]["ours"], lang),

@@ -1,7 +1,8 @@
 """The register of processing activities (art. 30 AVG) of one party over many assessments.
 
-    build_register(assessments, party, lang="nl", custom=None) -> Register
+    build_register(assessments, party, lang="nl", custom=None, details=None) -> Register
     write_register(register, path)      # .xlsx: one sheet per article paragraph, cells safe
+    load_details(path) -> Details       # the party's own contact, retention and measures (YAML)
 
 From the viewpoint of the corporation (the client) or the contractor (the provider), every
 assessed collaboration gives one row per processing in which that party has a role: as
@@ -11,6 +12,12 @@ processing of their own, variant B adds the subcontractor as a recipient / sub-p
 Collaborations whose roles cannot be established yet, or in which the party has no role, are
 listed on a sheet of their own with the reason. Columns follow the points of art. 30 lid 1 (a-g)
 and lid 2 (a-d); whatever the assessment does not know reads as a marked placeholder.
+
+A register belongs to one controller (`avgkit register --corporation NAME`). The Bijlage 2
+checklist of an assessment describes the contractor's security and the contractor's retention, so
+it fills the contractor's register only: the corporation's art. 30(1)(f) and (g) are its own
+retention periods and measures, read from its details file (load_details) or left as a marked
+placeholder, never taken from the contractor's checklist.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from avgkit.assessment import Assessment
 from avgkit.knowledge import load_knowledge
@@ -43,6 +52,44 @@ def neutralise(value: Any) -> Any:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProcessingDetails(_Strict):
+    retention: str = ""
+    measures: str = ""
+
+
+class Details(_Strict):
+    """The register party's own facts the assessments do not hold (all optional): contact
+    details and FG, its technical and organisational measures (art. 32), its retention periods;
+    per assessment id a retention or measures that differ from the default."""
+
+    contact: str = ""
+    measures: str = ""
+    retention: str = ""
+    processings: dict[str, ProcessingDetails] = {}
+
+
+def load_details(path: str | Path) -> Details:
+    """Read a details file (YAML); ValueError names the file, the key and what is expected."""
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read: {exc}") from None
+    try:
+        return Details.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "<root>"
+        raise ValueError(f"{path}: {key}: {err['msg']} (allowed keys: contact, measures, "
+                         f"retention, processings: {{id: {{retention, measures}}}})") from None
+
+
 @dataclass
 class Row:
     sheet: Literal["controller", "processor"]
@@ -59,6 +106,7 @@ class Register:
     party: Viewpoint
     lang: str
     generated: dt.date
+    name: str = ""  # the controller or processor whose register it is, when one was chosen
     rows: list[Row] = field(default_factory=list)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # id, collaboration, why
 
@@ -69,7 +117,10 @@ class Register:
 class _Rows:
     """The rows of one assessment from one party's viewpoint."""
 
-    def __init__(self, a: Assessment, party: Viewpoint, lang: str, custom: Any):
+    def __init__(self, a: Assessment, party: Viewpoint, lang: str, custom: Any,
+                 details: Details | None = None):
+        self.details = details or Details()
+        self.own = self.details.processings.get(a.id, ProcessingDetails())
         self.kb = load_knowledge()
         self.reg = self.kb.register
         self.a, self.party, self.lang, self.custom = a, party, lang, custom
@@ -124,7 +175,7 @@ class _Rows:
         kb = self.kb
         me = self.who(self.name, self.party)
         other = self.who(self.other, self.other_key)
-        contact = self.v("contact")
+        contact = self.details.contact.strip() or self.v("contact")
         common = dict(assessment_id=self.a.id, collaboration=self.a.description.strip(),
                       processing=processing, role=self.t(kb.begrippen.roles[role.name]),
                       basis="; ".join(dict.fromkeys(citations)))
@@ -149,9 +200,8 @@ class _Rows:
             recipients.append(self.v("recipient_controller", name=other))
         if sub and (self.me == "provider" or rel is Relationship.CONTROLLER_PROCESSOR):
             recipients.append(self.v("recipient_sub"))
-        retention = (self.profile.get("retention") or "").strip()
         cells = {"a": "; ".join(a), "b": purpose or blank, "c": self.categories(),
-                 "d": "; ".join(recipients) or blank, "e": blank, "f": retention or blank,
+                 "d": "; ".join(recipients) or blank, "e": blank, "f": self.retention(),
                  "g": measures}
         return Row("controller", cells=cells, **common)
 
@@ -172,7 +222,25 @@ class _Rows:
         parts.append(self.v("categories"))
         return "; ".join(parts)
 
+    def retention(self) -> str:
+        """The party's own retention: its details, else (for the contractor, whose processing
+        the checklist describes) the checklist's, else a placeholder."""
+        own = self.own.retention.strip() or self.details.retention.strip()
+        if own:
+            return own
+        if self.me == "client":
+            return self.v("own_retention", name=self.who(self.name, self.party))
+        return (self.profile.get("retention") or "").strip() or self.v("blank")
+
     def measures(self) -> str:
+        own = self.own.measures.strip() or self.details.measures.strip()
+        if own:
+            return own
+        if self.me == "client":  # the checklist is the contractor's, never the corporation's
+            return self.v("own_measures", name=self.who(self.name, self.party))
+        return self.checklist_measures()
+
+    def checklist_measures(self) -> str:
         from avgkit.checklist import assess
 
         if not (self.a.checklist.get("answers") or {}):
@@ -191,15 +259,39 @@ class _Rows:
                          for s, items in groups.items() if items) or self.v("no_checklist")
 
 
+def party_names(assessments: Iterable[Assessment], party: Viewpoint) -> list[str]:
+    """The distinct corporations (or contractors) in these assessments, as written."""
+    attr = "corporation" if party == "corporation" else "contractor"
+    return sorted({getattr(a, attr).strip() for a in assessments if getattr(a, attr).strip()},
+                  key=str.casefold)
+
+
+def select_party(assessments: Iterable[Assessment], party: Viewpoint,
+                 name: str) -> list[Assessment]:
+    """The assessments of one corporation (or contractor), its name compared without case and
+    surrounding spaces; ValueError naming the ones there are when none matches."""
+    attr = "corporation" if party == "corporation" else "contractor"
+    items = list(assessments)
+    wanted = name.strip().casefold()
+    chosen = [a for a in items if getattr(a, attr).strip().casefold() == wanted]
+    if not chosen:
+        names = party_names(items, party)
+        raise ValueError(f"no {attr} named {name!r}; there are: "
+                         f"{'; '.join(names) if names else '(none)'}")
+    return chosen
+
+
 def build_register(assessments: Iterable[Assessment], party: Viewpoint, lang: str = "nl",
-                   custom: Any = None, today: dt.date | None = None) -> Register:
-    """The register of processing activities of one party over these assessments."""
+                   custom: Any = None, today: dt.date | None = None,
+                   details: Details | None = None, name: str = "") -> Register:
+    """The register of processing activities of one party over these assessments; `details`
+    holds that party's own contact, retention and measures, `name` its name for the title."""
     check_lang(lang)
     if party not in PARTIES:
         raise ValueError(f"party must be one of {', '.join(PARTIES)}, got {party!r}")
-    register = Register(party, lang, today or dt.date.today())
+    register = Register(party, lang, today or dt.date.today(), name=name)
     for a in assessments:
-        rows, reason = _Rows(a, party, lang, custom).rows()
+        rows, reason = _Rows(a, party, lang, custom, details).rows()
         register.rows.extend(rows)
         if reason:
             register.skipped.append((a.id, a.description.strip(), reason))
@@ -222,7 +314,8 @@ def write_register(register: Register, path: str | Path) -> Path:
     about = wb.active
     about.title = t(common["about_sheet"])
     about.append([neutralise(t(common["about"]))])
-    about.append([t(common["party"]), t(kb.parties[register.party])])
+    party = t(kb.parties[register.party])
+    about.append([t(common["party"]), f"{party}: {register.name}" if register.name else party])
     about.append([t(common["generated"]).format(date=register.generated.isoformat())])
     for spec in (kb.controller, kb.processor):
         about.append([])
@@ -249,6 +342,7 @@ def write_register(register: Register, path: str | Path) -> Path:
         for line in ws.iter_rows(min_row=1):
             for cell in line:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _print_setup(ws)
 
     ws = wb.create_sheet(t(common["skipped_sheet"]))
     ws.append([t(common["assessment"]), t(common["collaboration"]), t(common["skipped_reason"])])
@@ -256,6 +350,21 @@ def write_register(register: Register, path: str | Path) -> Path:
         cell.font = Font(bold=True)
     for item in register.skipped:
         ws.append([neutralise(v) for v in item])
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 14, 50
+    ws.column_dimensions["C"].width = 50
+    _print_setup(ws)
     path = Path(path)
     wb.save(path)
     return path
+
+
+def _print_setup(ws) -> None:
+    """Autofilter on the header, and on paper: A4 landscape, fit to the page width, the header
+    row repeated on every page."""
+    ws.auto_filter.ref = ws.dimensions
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -3,15 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
-# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null
-  elif command -v sudo >/dev/null; then
-    (sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) >/dev/null
-  else
-    echo "test.sh: /usr/bin/chromium is missing and cannot be installed: browser tests will skip" >&2
-  fi
-fi
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here); the PDF
+# tests print with it and look at the pages with pdftoppm/pdftotext (poppler-utils).
+bash scripts/debian-packages.sh /usr/bin/chromium=chromium pdftoppm=poppler-utils
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

@@ -77,8 +77,8 @@ def test_hostile_strings_are_escaped_and_neutralised(batch_out, example):
     assert index.lower().count("<script") == 1  # our own sort/filter script only
     formula = [a for a in example if a.contractor.startswith(("=", "+", "-", "@"))]
     assert formula
-    with (out / "results.csv").open(encoding="utf-8") as fh:
-        cells = [c for row in csv.reader(fh) for c in row]
+    with (out / "results.csv").open(encoding="utf-8-sig") as fh:
+        cells = [c for row in csv.reader(fh, delimiter=";") for c in row]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
     sheet = openpyxl.load_workbook(out / "results.xlsx").active
     values = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
@@ -92,7 +92,7 @@ def test_overview_has_totals_table_and_links(batch_out, example):
     for a in example:
         assert f'href="{safe_name(a.id)}.html"' in index
     assert "<svg" in index and "Totalen" in index
-    rows = list(csv.DictReader((out / "results.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "results.csv").open(encoding="utf-8-sig"), delimiter=";"))
     assert len(rows) == len(example)
 
 
@@ -237,3 +237,34 @@ def test_interrupted_batch_resumes_where_it_stopped(tmp_path, example):
     resumed = run_batch(EXAMPLE, out, workers=2, progress=False)
     assert len(resumed.skipped) == done and len(resumed.ran) == len(example) - done
     assert resumed.failed == []
+
+
+def test_results_csv_opens_in_dutch_excel_and_has_a_sufficient_collaboration(batch_out, example):
+    out, _ = batch_out
+    raw = (out / "results.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode()) and raw[3:].split(b"\r\n")[0].count(b";") == 14
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert len(rows) == len(example)
+    verdicts = {r["Id"]: r["Oordeel"] for r in rows}
+    assert verdicts["DL-001"] == "voldoende"  # free-text doel and bewaartermijn (issue 12)
+    assert verdicts["ZH-001"] == "onvoldoende"
+
+
+def test_results_xlsx_is_a_working_spreadsheet(batch_out, example):
+    out, _ = batch_out
+    wb = openpyxl.load_workbook(out / "results.xlsx")
+    assert wb.sheetnames == ["Alle samenwerkingen"]
+    ws = wb.active
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == ws.dimensions
+    assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert all(ws.column_dimensions[c].width >= 6 for c in "ABCDEFGHIJKLMNO")
+    header = [c.value for c in ws[1]]
+    ids = {ws.cell(i, 1).value: i for i in range(2, ws.max_row + 1)}
+    assert set(ids) == {a.id for a in example}
+    link = ws.cell(ids["ZH-001"], 1).hyperlink.target
+    assert link.startswith("ZH-001-") and (out / link).is_file()
+    verdict = ws.cell(ids["ZH-001"], header.index("Oordeel") + 1)
+    assert verdict.fill.fgColor.rgb.endswith("FFE3E3")  # red: onvoldoende
+    ok = ws.cell(ids["DL-001"], header.index("Oordeel") + 1)
+    assert ok.value == "voldoende" and ok.fill.fgColor.rgb.endswith("E3F9E5")

@@ -339,7 +339,7 @@ profile_st = st.fixed_dictionaries({}, optional={
     "data_kind": st.sampled_from([None, "normaal", "bijzonder", "gevoelig"]),
     "data_subjects": st.one_of(st.none(), st.integers(0, 200_000)),
     "purpose": st.sampled_from(["", "uitvoering-opdracht", "kwetsbare-groepen", "vrij"]),
-    "retention": st.sampled_from(["", "tijdens-opdracht", "na-opdracht"]),
+    "retention": st.sampled_from(["", "tijdens-opdracht", "na-opdracht", "tot oplevering"]),
     "organisation_size": st.sampled_from([None, "klein", "groot"])})
 
 
@@ -353,7 +353,20 @@ def test_any_partial_checklist_is_judged_and_open_items_never_pass(profile, answ
     assert {f["measure"] for f in r["findings"]} == {
         mid for mid in r["expected"] if status[mid] in ("gedeeltelijk", "afwezig")}
     if r["verdict"] == "voldoende":
-        assert not r["open"] and not r["findings"]
+        assert not [o for o in r["open"] if o["blocking"]] and not r["findings"]
+        assert all(o["kind"] == "factor_unclassified" for o in r["open"])
+    # a free text never settles a verdict that some choice of kind would change
+    settled = [o["id"] for o in r["open"] if o["kind"] == "factor_unclassified"
+               and not o["blocking"]]
+    if settled:
+        kinds = {"purpose": ["uitvoering-opdracht", "beoordeling-betrokkenen",
+                             "kwetsbare-groepen"],
+                 "retention": ["tijdens-opdracht", "na-opdracht", "onbepaald"]}
+        for key in settled:
+            for kind in kinds[key]:
+                other = assess({"risk_profile": {**profile, key: kind},
+                                "answers": answers}).to_dict()
+                assert other["verdict"] == r["verdict"], (key, kind)
     overall = r["scores"]["overall"]
     assert overall["expected"] == len(r["expected"])
     if overall["score"] is not None:
@@ -361,3 +374,46 @@ def test_any_partial_checklist_is_judged_and_open_items_never_pass(profile, answ
     severities = [f["severity"] for f in r["findings"]]
     rank = {"hoog": 0, "midden": 1, "laag": 2}
     assert severities == sorted(severities, key=rank.get)
+
+
+# --- free-text purpose and retention (issue 12) ---------------------------------------------
+# A portfolio describes purpose and retention in its own words ("Tot 3 maanden na oplevering,
+# digitaal"). Such a text is an answer, not a gap: it only blocks the verdict when choosing the
+# kind it describes could change the verdict.
+
+FREE = {**LOW, "purpose": "Afspraken maken voor keukenvervanging",
+        "retention": "Tot 3 maanden na oplevering, digitaal"}
+
+
+def test_free_text_purpose_and_retention_can_be_sufficient_when_no_kind_changes_the_verdict():
+    r = assess(all_present(FREE)).to_dict()
+    assert r["risk_provisional"]  # the level itself is not settled ...
+    assert (r["verdict"], r["verdict_rule"]["id"]) == ("voldoende", "oordeel-op-orde")
+    unclassified = [o for o in r["open"] if o["kind"] == "factor_unclassified"]
+    assert [o["id"] for o in unclassified] == ["purpose", "retention"]
+    assert not any(o["blocking"] for o in unclassified)  # ... but no kind changes the verdict
+    assert "oordeel" in unclassified[0]["text"]["nl"]
+
+
+def test_free_text_blocks_the_verdict_when_a_kind_would_expect_more():
+    # Everything expected at laag is present; a kind such as na-opdracht would lift the level to
+    # midden and expect measures that are still open: the free text must stay an open question.
+    r = assess(all_present(FREE, LOW_IDS)).to_dict()
+    assert r["risk_level"] == "laag"
+    assert (r["verdict"], r["verdict_rule"]["id"]) == ("aandacht nodig", "oordeel-open-punten")
+    assert all(o["blocking"] for o in r["open"] if o["kind"] == "factor_unclassified")
+
+
+def test_a_missing_factor_always_blocks_the_verdict():
+    r = assess(all_present({**LOW, "purpose": ""})).to_dict()
+    assert [o["id"] for o in r["open"]] == ["purpose"] and r["open"][0]["blocking"]
+    assert r["verdict"] == "aandacht nodig"
+
+
+def test_example_portfolio_has_a_sufficient_collaboration():
+    from avgkit.portfolio import read_portfolio
+
+    rows, _ = read_portfolio(ROOT / "data" / "voorbeeld-portefeuille.csv")
+    verdicts = {a.id: assess(a.checklist, a.actions).verdict for a in rows if a.checklist}
+    assert verdicts["DL-001"] == "voldoende"  # free-text doel/bewaartermijn, every measure present
+    assert verdicts["ZH-001"] == "onvoldoende"

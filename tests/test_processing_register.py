@@ -13,7 +13,7 @@ from samples_issue7 import (
 )
 
 from avgkit.assessment import Assessment
-from avgkit.processing_register import build_register, neutralise, write_register
+from avgkit.processing_register import build_register, load_details, neutralise, write_register
 from avgkit.store import Store
 
 CONTROLLER_HEADERS = [
@@ -59,9 +59,8 @@ def test_corporation_register(tmp_path):
     assert vo.cells["c"].startswith("persoonsgegevens: gevoelig; aantal betrokkenen: 5000")
     assert vo.cells["d"] == "verwerker: Enquêtebureau Vraagraak"
     assert vo.cells["e"] == "[IN TE VULLEN]"
-    assert vo.cells["f"] == "na-opdracht: 3 maanden"
-    assert "aanwezig: Up-to-date virusscanner" in vo.cells["g"]
-    assert "afwezig: Beveiligde USB-sticks" in vo.cells["g"]
+    assert vo.cells["f"].startswith("eigen bewaartermijn van Woonstede")  # not the checklist's
+    assert vo.cells["g"].startswith("eigen technische en organisatorische maatregelen")
     gv = ctrl[("SW-GV", "hoofdverwerking")]
     assert gv.role == "gezamenlijke verwerkingsverantwoordelijke"
     assert "gezamenlijk verantwoordelijk met Installatiebedrijf Warmte" in gv.cells["a"]
@@ -180,12 +179,81 @@ def test_register_command_reads_a_portfolio_with_bad_rows_and_store_references(t
         "P-4;Woonstede;Onbekend;;;SW-MISSING\n", encoding="utf-8")
     out = tmp_path / "r.xlsx"
     done = avgkit("register", str(csv), "--store", str(store), "--party", "corporation",
-                  "-o", str(out), cwd=tmp_path)
+                  "-o", str(out), cwd=tmp_path)  # two corporations: choose one
+    assert done.returncode == 2 and "Woonstede" in done.stderr and "=cmd" in done.stderr
+    done = avgkit("register", str(csv), "--store", str(store), "--corporation",
+                  "=cmd|' /C calc'!A0", "-o", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "samenwerkingsvorm" in done.stderr and "SW-MISSING" in done.stderr  # reported
     rows = sheet_rows(load_workbook(out)["Art. 30 lid 1 (verantw.)"])
     by_id = {r[0]: r for r in rows[1:]}
-    assert set(by_id) == {"P-1", "SW-VO"}
+    assert set(by_id) == {"P-1"}
     assert by_id["P-1"][3].startswith("'=cmd|' /C calc'!A0; contactgegevens")
     assert by_id["P-1"][6] == "verwerkingsverantwoordelijke (verstrekking): Bouw"
+    done = avgkit("register", str(csv), "--store", str(store), "--corporation", "woonstede",
+                  "-o", str(out), cwd=tmp_path)
+    by_id = {r[0]: r for r in sheet_rows(load_workbook(out)["Art. 30 lid 1 (verantw.)"])[1:]}
+    assert set(by_id) == {"SW-VO"}
     assert by_id["SW-VO"][6] == "verwerker: Enquêtebureau Vraagraak"
+
+
+# --- per controller, with the controller's own retention and measures (issue 12) -------------
+
+def test_corporation_rows_never_take_the_contractors_checklist():
+    # The Bijlage 2 checklist and its retention describe the contractor's processing; the
+    # corporation's art. 30(1)(f) and (g) are its own, to be filled in or read from its details.
+    vo = build_register([processor_assessment()], "corporation").sheet("controller")[0]
+    assert "virusscanner" not in vo.cells["g"] and "na-opdracht" not in vo.cells["f"]
+    assert vo.cells["f"] == "eigen bewaartermijn van Woonstede: [IN TE VULLEN]"
+    assert vo.cells["g"] == ("eigen technische en organisatorische maatregelen van Woonstede "
+                             "(art. 32 lid 1 AVG): [IN TE VULLEN]")
+    # the contractor's own register keeps its own checklist
+    proc = build_register([processor_assessment()], "contractor").sheet("processor")[0]
+    assert "aanwezig: Up-to-date virusscanner" in proc.cells["d"]
+
+
+def test_controller_details_fill_contact_retention_and_measures(tmp_path):
+    details = tmp_path / "woonstede.yaml"
+    details.write_text(
+        "contact: 'Woonstede, Postbus 1, 1000 AA Amsterdam; FG: fg@woonstede.example'\n"
+        "measures: 'Informatiebeveiligingsbeleid 2024 (ISO 27001)'\n"
+        "retention: '=2 jaar na einde opdracht'\n"
+        "processings:\n  SW-VO: {retention: '6 maanden na rapportage'}\n", encoding="utf-8")
+    reg = build_register([processor_assessment(), joint_assessment()], "corporation",
+                         details=load_details(details))
+    rows = {r.assessment_id: r for r in reg.sheet("controller")}
+    assert rows["SW-VO"].cells["a"] == (
+        "Woonstede; Woonstede, Postbus 1, 1000 AA Amsterdam; FG: fg@woonstede.example")
+    assert rows["SW-VO"].cells["f"] == "6 maanden na rapportage"
+    assert rows["SW-GV"].cells["f"] == "=2 jaar na einde opdracht"  # neutralised when written
+    assert rows["SW-GV"].cells["g"] == "Informatiebeveiligingsbeleid 2024 (ISO 27001)"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("contact: x\nretentie: y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.yaml.*retentie"):
+        load_details(bad)
+
+
+def test_register_per_corporation_command(tmp_path):
+    store = tmp_path / "s.sqlite"
+    with Store(store) as s:
+        for a in portfolio():
+            s.create(a, "tester")
+        s.create(processor_assessment(id="OTHER-1", corporation="Woonpunt"), "tester")
+    out = tmp_path / "woonpunt.xlsx"
+    done = avgkit("register", "--store", str(store), "--corporation", "woonpunt", "-o",
+                  str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    wb = load_workbook(out)
+    ctrl = wb["Art. 30 lid 1 (verantw.)"]
+    assert [r[0] for r in sheet_rows(ctrl)[1:]] == ["OTHER-1"]
+    assert ctrl.auto_filter.ref == ctrl.dimensions and ctrl.freeze_panes == "B2"
+    assert ctrl.print_title_rows == "$1:$1" and ctrl.page_setup.orientation == "landscape"
+    assert int(ctrl.page_setup.paperSize) == 9 and ctrl.page_setup.fitToWidth == 1  # 9: A4
+    assert "Woonpunt" in sheet_rows(wb["Toelichting"])[1][1]
+    done = avgkit("register", "--store", str(store), "--corporation", "Nergens", "-o",
+                  str(out), cwd=tmp_path)
+    assert done.returncode == 2 and "Woonpunt" in done.stderr and "Woonstede" in done.stderr
+    # one register over several controllers is refused with the names to choose from
+    done = avgkit("register", "--store", str(store), "--party", "corporation", "-o", str(out),
+                  cwd=tmp_path)
+    assert done.returncode == 2 and "--corporation" in done.stderr

@@ -49,6 +49,7 @@ class BatchOutcome:
     failed: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # one line per refused portfolio row
     interrupted: bool = False
+    pdf: Any = None  # avgkit.batch.pdf.PdfOutcome when --pdf was asked
 
     @property
     def exit_status(self) -> int:
@@ -143,7 +144,8 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
               sheet: str | None = None, store: Path | None = None,
               measures: Path | None = None,
               notebooks_dir: Path = NOTEBOOKS,
-              progress: bool = True, isolated: bool = False) -> BatchOutcome:
+              progress: bool = True, isolated: bool = False,
+              pdf: bool = False) -> BatchOutcome:
     from tqdm import tqdm
 
     from avgkit.portfolio import read_portfolio
@@ -209,6 +211,12 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
             records.append({"id": a.id, "status": "failed", "report": None,
                             "error": "niet uitgevoerd (onderbroken)", "summary": None})
     write_overview(out_dir, records, outcome.refused, lang=lang)
+    if pdf:  # A4 PDFs of the finished pages; a missing engine is reported, never fatal
+        from avgkit.batch.pdf import write_pdfs
+
+        outcome.pdf = write_pdfs(out_dir, [out_dir / "index.html"] + [
+            out_dir / r["report"] for r in records if r.get("report")],
+            workers=workers or os.cpu_count() or 1, force=force, lang=lang)
     return outcome
 
 

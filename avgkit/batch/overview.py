@@ -11,25 +11,20 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from avgkit import __version__
 from avgkit.batch.files import write_atomic
+from avgkit.batch.spreadsheet import neutralise, write_results  # noqa: F401 (neutralise: API)
 from avgkit.knowledge import load_knowledge
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SEVERITY_ORDER = {"hoog": 0, "midden": 1, "laag": 2}
 VERDICT_ORDER = ("onvoldoende", "aandacht nodig", "voldoende")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would evaluate as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+TABLE_COLUMNS = ["id", "corporation", "contractor", "provider_role", "client_role", "variants",
+                 "agreement_needed", "agreement_in_place", "agreement_fits", "risk", "verdict",
+                 "score", "open_questions", "status", "report"]
 
 
 def bar_chart(items: list[tuple[str, int]], colour: str = "#0b5cad") -> Markup:
@@ -90,6 +85,9 @@ def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
             "status": (labels["ok"] if rec.get("status") == "ok"
                        else labels["failed_status"]).get(lang),
             "report": rec.get("report") if rec.get("status") == "ok" else "",
+            # not columns: for colours in results.xlsx
+            "verdict_key": sec.get("verdict"), "fits_key": s.get("agreement_fits"),
+            "failed": rec.get("status") != "ok",
         })
     return rows
 
@@ -160,10 +158,4 @@ def write_overview(out_dir: Path, records: list[dict[str, Any]], refused: list[s
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]))
     html = env.get_template("overview.html.j2").render(**context)
     write_atomic(out_dir / "index.html", html)
-    labels = context["labels"]
-    frame = pd.DataFrame(context["rows"]).rename(columns=lambda c: labels.get(c, c))
-    frame = frame.map(neutralise) if not frame.empty else frame
-    write_atomic(out_dir / "results.csv", frame.to_csv(index=False))
-    tmp = out_dir / ".results.xlsx.tmp"
-    frame.to_excel(tmp, index=False, engine="openpyxl")
-    tmp.replace(out_dir / "results.xlsx")
+    write_results(out_dir, context["rows"], context["labels"], TABLE_COLUMNS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from avgkit.models import LANGS
@@ -25,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: $AVGKIT_STORE, else data/avgkit.sqlite)")
     p.add_argument("--measures", type=Path, metavar="FILE",
                    help="an organisation's own measures (YAML, e.g. data/eigen-maatregelen.yaml)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write A4 PDFs of the overview and every report (needs Chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -37,12 +40,16 @@ def run(args: argparse.Namespace) -> int:
     outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
                         only=args.only, force=args.force, scheduler=args.scheduler,
                         sheet=args.sheet, store=args.store,
-                        measures=args.measures, progress=not args.quiet)
+                        measures=args.measures, progress=not args.quiet, pdf=args.pdf)
     for line in outcome.refused:
         print(f"geweigerd: {line}")
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "
           f"overgeslagen, {len(outcome.failed)} mislukt, {len(outcome.refused)} regels "
           f"geweigerd. Overzicht: {args.out / 'index.html'}")
+    if outcome.pdf is not None:
+        print(outcome.pdf.message(), file=sys.stderr if outcome.pdf.missing_engine else None)
+        for line in outcome.pdf.failed:
+            print(f"PDF mislukt: {line}", file=sys.stderr)
     if outcome.interrupted:
         print("Onderbroken: start dezelfde opdracht opnieuw om verder te gaan.")
     return outcome.exit_status

@@ -15,7 +15,14 @@ from avgkit.commands._store_cli import (
     store_errors,
 )
 from avgkit.models import LANGS
-from avgkit.processing_register import PARTIES, build_register, write_register
+from avgkit.processing_register import (
+    PARTIES,
+    build_register,
+    load_details,
+    party_names,
+    select_party,
+    write_register,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a portfolio (Excel/CSV); without it every assessment in the store is "
                         "read; rows with assessment_ref are read from the store")
     add_store_option(p, data=False)
-    p.add_argument("--party", choices=PARTIES, required=True,
+    p.add_argument("--party", choices=PARTIES,
                    help="whose register: the corporation's or the contractor's")
+    p.add_argument("--corporation", metavar="NAME",
+                   help="the register of this one corporation (controller); implies "
+                        "--party corporation. Needed when the input holds several")
+    p.add_argument("--contractor", metavar="NAME",
+                   help="the register of this one contractor; implies --party contractor")
+    p.add_argument("--details", type=Path, metavar="FILE",
+                   help="YAML with the party's own contact, retention and measures "
+                        "(keys contact, retention, measures, processings: {ID: {...}})")
     p.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx file to write")
     p.add_argument("--lang", choices=LANGS, default="nl")
     p.add_argument("--custom-measures", type=Path, metavar="FILE",
@@ -61,14 +76,37 @@ def load_assessments(args: argparse.Namespace) -> list:
     return assessments
 
 
+def _party(args: argparse.Namespace) -> tuple[str, str]:
+    chosen = [p for p, n in (("corporation", args.corporation),
+                             ("contractor", args.contractor)) if n]
+    if len(chosen) > 1 or (chosen and args.party and args.party != chosen[0]):
+        raise ValueError("choose one party: --corporation NAME or --contractor NAME "
+                         "(or --party)")
+    if not chosen and not args.party:
+        raise ValueError("whose register? give --corporation NAME, --contractor NAME or --party")
+    party = chosen[0] if chosen else args.party
+    return party, (args.corporation or args.contractor or "")
+
+
 @store_errors
 def run(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() != ".xlsx":
         raise ValueError(f"the register is written as .xlsx, got {args.output.name!r}")
     if not args.output.parent.exists():
         raise ValueError(f"folder {args.output.parent} does not exist")
+    party, name = _party(args)
+    details = load_details(args.details) if args.details else None
     assessments = load_assessments(args)
-    reg = build_register(assessments, args.party, args.lang, custom=args.custom_measures)
+    if name:
+        assessments = select_party(assessments, party, name)
+    elif party == "corporation" and len(names := party_names(assessments, party)) > 1:
+        raise ValueError(f"a register belongs to one controller and this input holds "
+                         f"{len(names)} corporations; choose one with --corporation NAME: "
+                         f"{'; '.join(names)}")
+    names = party_names(assessments, party)
+    name = names[0] if len(names) == 1 else ""  # as the data spell it
+    reg = build_register(assessments, party, args.lang, custom=args.custom_measures,
+                         details=details, name=name)
     write_register(reg, args.output)
     print(f"{args.output}: {len(reg.sheet('controller'))} art. 30(1), "
           f"{len(reg.sheet('processor'))} art. 30(2), {len(reg.skipped)} not included")

@@ -592,6 +592,7 @@ class CustomMeasure(MeasureBase):
 class OpenTexts(Strict):
     factor_missing: BiText
     factor_unclassified: BiText
+    factor_unclassified_settled: BiText
     measure_open: BiText
 
 
