@@ -207,3 +207,19 @@ def test_the_collaboration_view_asks_the_screening_and_shows_it_live(tmp_path):
     # variant A's questions are asked only for variant A
     assert panel.rows["compatible_use"].layout.display == "none"
     assert app.errors.count == 0
+
+
+def test_the_report_and_the_overview_show_the_screening():
+    from avgkit.batch.overview import TABLE_COLUMNS, table_rows
+    from avgkit.batch.summary import summarise
+    from avgkit.report import render_report
+
+    a = with_facts({"bsn": True}, contractor="<i>Aannemer</i>")
+    record = {"id": a.id, "status": "ok", "summary": summarise(a)}
+    assert record["summary"]["screening"]["counts"]["stop"] == 1
+    row = table_rows([record], "nl")[0]
+    assert "1 stop(s)" in row["screening"] and "screening" in TABLE_COLUMNS
+    page = render_report(a)
+    assert "Rechtmatigheid en DPIA" in page and "art. 87 AVG" in page
+    assert "<i>Aannemer</i>" not in page
+    assert "Lawfulness and DPIA" in render_report(a, "en")

@@ -24,7 +24,7 @@ SEVERITY_ORDER = {"hoog": 0, "midden": 1, "laag": 2}
 VERDICT_ORDER = ("onvoldoende", "aandacht nodig", "voldoende")
 TABLE_COLUMNS = ["id", "corporation", "contractor", "provider_role", "client_role", "variants",
                  "agreement_needed", "agreement_in_place", "agreement_fits", "risk", "verdict",
-                 "score", "open_questions", "status", "report"]
+                 "score", "open_questions", "screening", "status", "report"]
 
 
 def bar_chart(items: list[tuple[str, int]], colour: str = "#0b5cad") -> Markup:
