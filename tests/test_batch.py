@@ -242,7 +242,8 @@ def test_interrupted_batch_resumes_where_it_stopped(tmp_path, example):
 def test_results_csv_opens_in_dutch_excel_and_has_a_sufficient_collaboration(batch_out, example):
     out, _ = batch_out
     raw = (out / "results.csv").read_bytes()
-    assert raw.startswith("\ufeff".encode()) and raw[3:].split(b"\r\n")[0].count(b";") == 14
+    # 16 columns, with the Rechtmatigheid/DPIA column of issue 11
+    assert raw.startswith("\ufeff".encode()) and raw[3:].split(b"\r\n")[0].count(b";") == 15
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
     assert len(rows) == len(example)
     verdicts = {r["Id"]: r["Oordeel"] for r in rows}
