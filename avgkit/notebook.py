@@ -121,7 +121,14 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     check_lang(lang)
-    params = parse_query(os.environ.get("QUERY_STRING") if query is None else query)
+    query = os.environ.get("QUERY_STRING") if query is None else query
+    from avgkit.identity import server_mode
+
+    if server_mode():  # team server: one fixed store, author and role from the hub
+        from avgkit.server.session import run_in_server
+
+        return run_in_server(kind, assessment_id, lang, interactive, query)
+    params = parse_query(query)
     assessment_id = params.assessment_id or assessment_id
     lang = params.lang or lang
     store_path = params.store or store_path

@@ -17,3 +17,12 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 spec="."; [ -n "$extras" ] && spec=".[$extras]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
+# The team server's proxy (avgkit serve): configurable-http-proxy from the npm registry, kept in
+# .hub-proxy/ (git-ignored). Without npm everything else works; `avgkit serve` says what is missing.
+if [ ! -x .hub-proxy/node_modules/.bin/configurable-http-proxy ]; then
+  if command -v npm >/dev/null; then
+    npm install --prefix .hub-proxy --no-audit --no-fund --silent configurable-http-proxy@5 >/dev/null
+  else
+    echo "setup: npm not found; avgkit serve needs configurable-http-proxy (apt-get install -y npm)" >&2
+  fi
+fi

@@ -6,6 +6,7 @@ from conftest import ROOT
 from conftest import html_text as text
 
 from avgkit.assessment import Assessment
+from avgkit.identity import os_user
 from avgkit.report import render_report
 from avgkit.store import Store
 from avgkit.widgets import App
@@ -57,7 +58,9 @@ def test_measures_statuses_score_verdict_and_findings(store):
     answers = store.get("SW-001").checklist["answers"]
     assert answers["tm-01"]["status"] == "aanwezig"
     assert answers["tm-01"]["evidence"] == "Rapport virusscanner 2025-03"
-    assert answers["tm-01"]["answered_by"] == "Anna" and answers["tm-01"]["answered_at"]
+    # answered by the person at the keyboard (OS user here, the logged-in user on the team
+    # server), not the assessment's auditor field "Anna" (issue 14)
+    assert answers["tm-01"]["answered_by"] == os_user() and answers["tm-01"]["answered_at"]
     assert answers["tm-02"]["note"] == "gewone USB-sticks in gebruik"
     summary = text(view.summary.value)
     assert "Oordeel:" in summary and view.result["verdict_label"] in summary

@@ -7,10 +7,11 @@ import html
 
 import ipywidgets as w
 
+from avgkit.identity import author
 from avgkit.presentation import Labels
 from avgkit.store import NotFoundError, Store
 from avgkit.widgets.common import ErrorLog, Session, StatusLine, style_widget
-from avgkit.widgets.picker import AssessmentPicker, current_user
+from avgkit.widgets.picker import AssessmentPicker
 
 KINDS = ("samenwerking", "beveiliging")
 
@@ -64,13 +65,14 @@ class App:
     def open(self, assessment_id: str) -> bool:
         """Open an assessment in this app's view; False with a message if it is not there."""
         try:
-            assessment = self.store.get(assessment_id)
+            self.store.get(assessment_id)
         except NotFoundError:
             self._say(self.t.format("not_found", id=assessment_id))
             self.show_picker()
             return False
         self.message.value = ""
-        who = self.who or assessment.auditor or current_user()
+        # The author of a change is the logged-in (or OS) user, never the auditor field.
+        who = author(self.who)
         self.session = Session(self.store, assessment_id, who, self.status, self.errors)
         if self.kind == "samenwerking":
             from avgkit.widgets.collaboration import CollaborationView

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import html
 from collections.abc import Callable, Iterable
 
@@ -10,6 +9,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from avgkit.assessment import ID_PATTERN, Assessment
+from avgkit.identity import author, os_user
 from avgkit.presentation import Labels
 from avgkit.store import Store, StoreError
 from avgkit.widgets.common import ErrorLog, full
@@ -31,10 +31,8 @@ def search(assessments: Iterable[Assessment], query: str) -> list[Assessment]:
 
 
 def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name on this system: say so, do not fail
-        return "onbekend"
+    """The OS user (kept for callers; the author of a change is `avgkit.identity.author()`)."""
+    return os_user()
 
 
 class AssessmentPicker:
@@ -57,7 +55,7 @@ class AssessmentPicker:
                                      style={"description_width": "10em"}, layout=full())
         self.new_description = w.Textarea(description=t["field_description"],
                                           style={"description_width": "10em"}, layout=full())
-        self.new_auditor = w.Text(description=t["field_auditor"], value=current_user(),
+        self.new_auditor = w.Text(description=t["field_auditor"], value=author(),
                                   style={"description_width": "10em"}, layout=full())
         self.create_button = w.Button(description=t["create"], icon="plus",
                                       button_style="success")
@@ -110,9 +108,8 @@ class AssessmentPicker:
         except ValidationError as exc:
             self._say("invalid_input", problem=exc.errors()[0]["msg"])
             return None
-        who = assessment.auditor or current_user()
-        try:
-            self.store.create(assessment, who)
+        try:  # recorded under the logged-in (or OS) user; the auditor field is an answer
+            self.store.create(assessment, author())
         except StoreError as exc:
             self._say("create_failed", id=new_id, problem=str(exc))
             return None
