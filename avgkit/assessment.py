@@ -16,7 +16,7 @@ AgreementKind = Literal["geen", "verwerkersovereenkomst",
                         "regeling-gezamenlijke-verantwoordelijkheid",
                         "verwerkingsverantwoordelijkenovereenkomst"]
 Status = Literal["concept", "afgerond"]
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+ID_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")  # \Z: no trailing newline
 
 
 class AgreementInPlace(BaseModel):

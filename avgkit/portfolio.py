@@ -10,7 +10,9 @@ maps headers to columns, checks combinations of cells and builds the Assessments
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +24,15 @@ from avgkit.assessment import AgreementInPlace, Assessment, ScreeningAnswers
 from avgkit.classifier import FACT_KEYS
 from avgkit.knowledge.schema import PortfolioColumn, normalise_header
 from avgkit.models import Text
-from avgkit.portfolio_cells import PARSERS, CellProblem, as_text, is_empty
+from avgkit.portfolio_cells import FORMULA_WITHOUT_VALUE, PARSERS, CellProblem, as_text, is_empty
 from avgkit.portfolio_errors import (
     FILE_PROBLEMS,
+    Counter,
     FileProblem,
     RowError,
     Summary,
     make_error,
+    refused_rows,
     show,
     summarise,
 )
@@ -41,13 +45,21 @@ from avgkit.portfolio_spec import (
     measure_ids,
     spec,
 )
-from avgkit.portfolio_table import MAX_BYTES, MAX_ROWS, XLSX_SUFFIXES, read_table, short_reason
+from avgkit.portfolio_table import (
+    MAX_BYTES,
+    MAX_CELLS,
+    MAX_ROWS,
+    XLSX_SUFFIXES,
+    open_table,
+    short_reason,
+)
 
-__all__ = ["FILE_PROBLEMS", "MAX_BYTES", "MAX_ROWS", "PortfolioAssessment", "RowError", "Summary",
-           "column_help", "column_letter", "columns", "header_for", "measure_ids",
-           "read_portfolio", "spec", "summarise"]
+__all__ = ["FILE_PROBLEMS", "MAX_BYTES", "MAX_CELLS", "MAX_ROWS", "Counter",
+           "PortfolioAssessment", "RowError", "Summary", "column_help", "column_letter", "columns",
+           "header_for", "iter_portfolio", "measure_ids", "read_portfolio", "refused_rows", "spec",
+           "summarise"]
 
-CUSTOM_MEASURE = re.compile(r"^eigen-[a-z0-9]+(?:-[a-z0-9]+)*$")
+CUSTOM_MEASURE = re.compile(r"\Aeigen-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen", "rechtmatigheid")
 RISK_KEYS = ("data_kind", "data_subjects", "purpose", "retention", "organisation_size")
 
@@ -152,6 +164,13 @@ def _parse_row(file: str, number: int, cells: list[object], cols: list[_Column])
         if key is None:
             continue
         row.cols[key] = col
+        if value is FORMULA_WITHOUT_VALUE:
+            row.error("formula-without-value", key)
+            continue
+        if isinstance(value, str) and "\x00" in value:
+            row.raw[key] = value
+            row.error("nul-in-cell", key)
+            continue
         if is_empty(value):
             if col.spec and col.spec.required:
                 row.error("missing-value", key, col.spec.kind)
@@ -251,50 +270,120 @@ def _assessment(row: _Row) -> PortfolioAssessment:
 
 # --- the entry point ------------------------------------------------------------------------
 
-def read_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS,
-                   max_bytes: int = MAX_BYTES
-                   ) -> tuple[list[PortfolioAssessment], list[RowError]]:
-    """All valid rows as Assessments, and every problem found (warnings included: a warning
-    never refuses a row). Never raises on bad input."""
+Outcome = tuple[PortfolioAssessment | None, list[RowError]]
+
+
+def measure_problems(file: str, cols: list[_Column], measures: str | Path | None
+                     ) -> list[RowError]:
+    """The own measures file (--measures) checked up front, and every own-measure column
+    (eigen-...) of the portfolio against it: otherwise the batch would fail every row."""
+    known: list[str] = []
+    if measures is not None:
+        from avgkit.checklist import load_custom
+        try:
+            known = [m.id for m in load_custom(Path(measures)).measures]
+        except Exception as exc:  # noqa: BLE001 - KnowledgeError, OSError, YAML errors
+            return [make_error(file, "measures-file", path=show(measures, 120),
+                               reason=short_reason(exc))]
+    none = "-" if measures is not None else spec().texts["no_measures_file"]
+    return [make_error(file, "unknown-own-measure", 1, c.header, None, c.letter,
+                       measure=c.measure, known=", ".join(known) or none)
+            for c in cols if c.measure and c.measure not in known]
+
+
+def iter_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS,
+                   max_bytes: int = MAX_BYTES, max_cells: int = MAX_CELLS,
+                   measures: str | Path | None = None, check_measures: bool = False
+                   ) -> Iterator[Outcome]:
+    """The portfolio row by row, streamed: (assessment or None, problems) per row, and
+    (None, problems) for the file and its header. A problem of the file as a whole (FILE_PROBLEMS)
+    may come after rows were given (a limit reached further on): then the file is refused and
+    the rows given before must not be used. Never raises on bad input.
+    check_measures: own-measure columns must be in the measures file (None: no file), as the
+    batch needs; without it they are read whatever their id."""
     file = str(path)
     try:
-        table = read_table(Path(path), sheet, max_rows, max_bytes)
+        table = open_table(Path(path), sheet, max_rows, max_bytes, max_cells)
     except FileProblem as p:
-        return [], [make_error(file, p.problem, p.row, **p.params)]
-    errors: list[RowError] = []
-    suffix = Path(path).suffix.lower()
-    if sheet is not None and suffix not in XLSX_SUFFIXES:
-        errors.append(make_error(file, "sheet-ignored", warning=True, sheet=sheet))
-    (_, header), data = table[0], table[1:]
-    cols, header_errors = _resolve_columns(file, header)
-    errors += header_errors
-    if any(not e.warning for e in header_errors):
-        return [], errors
-    if not data:
-        errors.append(make_error(file, "no-rows", warning=True))
+        yield None, [make_error(file, p.problem, p.row, **p.params)]
+        return
+    notes = [make_error(file, problem, note=True, **params) for problem, params in table.notes]
+    if sheet is not None and Path(path).suffix.lower() not in XLSX_SUFFIXES:
+        notes.append(make_error(file, "sheet-ignored", warning=True, sheet=sheet))
+    rows = table.rows
+    try:
+        first = next(rows, None)
+        if first is None:
+            yield None, [*notes, make_error(file, "empty-file")]
+            return
+        _, header = first
+        cols, header_errors = _resolve_columns(file, header)
+        if check_measures or measures is not None:
+            header_errors += measure_problems(file, cols, measures)
+        second = next(rows, None)
+        if second is None and all(is_empty(c) for c in header):
+            yield None, [*notes, make_error(file, "empty-file")]
+            return
+        yield None, notes + header_errors
+        if any(not e.warning for e in header_errors):
+            return
+        if second is None:
+            yield None, [make_error(file, "no-rows", warning=True)]
+            return
+        first_row: dict[str, int] = {}
+        no_header = {c.index for c in cols if c.header == ""}
+        warned: set[int] = set()
+        for number, cells in itertools.chain([second], rows):
+            errors: list[RowError] = []
+            for i, cell in enumerate(cells):
+                if (i >= len(header) or i in no_header) and i not in warned \
+                        and not is_empty(cell):
+                    warned.add(i)
+                    errors.append(make_error(file, "value-without-header", number, "", cell,
+                                             column_letter(i), warning=True))
+            row = _safe_parse_row(file, number, cells, cols)
+            rid = row.values.get("id")
+            if rid is not None:
+                first_seen = first_row.setdefault(rid.casefold(), number)
+                if first_seen != number:
+                    row.error("duplicate-id", "id", first=first_seen)
+            assessment = None
+            if not any(not e.warning for e in row.errors):
+                try:
+                    assessment = _assessment(row)
+                except ValidationError as exc:
+                    reason = exc.errors()[0]["msg"]
+                    row.errors.append(make_error(file, "invalid-row", number,
+                                                 reason=show(reason)))
+            errors += sorted(row.errors, key=lambda e: _letter_order(e.letter))
+            yield assessment, errors
+    except FileProblem as p:
+        yield None, [make_error(file, p.problem, p.row, **p.params)]
+    finally:
+        close = getattr(rows, "close", None)
+        if close:
+            close()
+
+
+def read_portfolio(path: str | Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS,
+                   max_bytes: int = MAX_BYTES, max_cells: int = MAX_CELLS,
+                   measures: str | Path | None = None, check_measures: bool = False
+                   ) -> tuple[list[PortfolioAssessment], list[RowError]]:
+    """All valid rows as Assessments, and every problem found (warnings and notes included: they
+    never refuse a row). A file refused as a whole gives no assessments. Never raises on bad
+    input. For big files prefer iter_portfolio, which keeps nothing."""
     assessments: list[PortfolioAssessment] = []
-    first_row: dict[str, int] = {}
-    no_header = {c.index for c in cols if c.header == ""}
-    warned: set[int] = set()
-    for number, cells in data:
-        for i, cell in enumerate(cells):
-            if (i >= len(header) or i in no_header) and i not in warned and not is_empty(cell):
-                warned.add(i)
-                errors.append(make_error(file, "value-without-header", number, "", cell,
-                                         column_letter(i), warning=True))
-        row = _safe_parse_row(file, number, cells, cols)
-        rid = row.values.get("id")
-        if rid is not None:
-            first = first_row.setdefault(rid.casefold(), number)
-            if first != number:
-                row.error("duplicate-id", "id", first=first)
-        if not any(not e.warning for e in row.errors):
-            try:
-                assessments.append(_assessment(row))
-            except ValidationError as exc:
-                reason = exc.errors()[0]["msg"]
-                row.errors.append(make_error(file, "invalid-row", number, reason=show(reason)))
-        errors += sorted(row.errors, key=lambda e: _letter_order(e.letter))
+    errors: list[RowError] = []
+    for assessment, problems in iter_portfolio(path, sheet, max_rows=max_rows,
+                                               max_bytes=max_bytes, max_cells=max_cells,
+                                               measures=measures,
+                                               check_measures=check_measures):
+        if any(e.problem in FILE_PROBLEMS and not e.warning for e in problems):
+            kept = [e for e in errors if e.row in (None, 1)]
+            return [], kept + problems
+        if assessment is not None:
+            assessments.append(assessment)
+        errors += problems
     return assessments, errors
 
 

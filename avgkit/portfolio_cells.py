@@ -16,6 +16,19 @@ MAX_CELL = 10_000  # characters in one cell
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
+class _FormulaWithoutValue:
+    """An XLSX formula cell for which the file stored no result (openpyxl gives None)."""
+
+    def __repr__(self) -> str:
+        return "FORMULA_WITHOUT_VALUE"
+
+    def __str__(self) -> str:
+        return ""
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
+
+
 class CellProblem(Exception):
     def __init__(self, problem: str = "bad-value", **params: object):
         super().__init__(problem)

@@ -14,7 +14,29 @@ from avgkit.portfolio_spec import spec
 # Problems that refuse the whole file (no row is read).
 FILE_PROBLEMS = frozenset({"not-found", "not-a-file", "wrong-type", "unreadable", "binary",
                            "chart-sheet", "not-utf8", "too-large", "too-many-rows", "no-sheet",
-                           "empty-file", "missing-column", "duplicate-column"})
+                           "empty-file", "missing-column", "duplicate-column", "xlsx-too-large",
+                           "xlsx-bomb", "too-many-cells", "no-visible-sheet",
+                           "measures-file", "unknown-own-measure"})
+
+
+def refused_rows(errors: list[RowError], lang: str = "nl") -> list[str]:
+    """One line per refused row (its errors joined), one per problem of the file as a whole:
+    the count `avgkit validate` gives, whatever the number of bad cells in a row."""
+    lines: dict[object, list[str]] = {}
+    for e in errors:
+        if e.warning:
+            continue
+        key = ("file", len(lines)) if e.row is None or e.problem in FILE_PROBLEMS else e.row
+        lines.setdefault(key, []).append(e.message(lang))
+    out = []
+    for key, messages in lines.items():
+        if isinstance(key, int):
+            row = spec().texts["row"].get(lang).format(row=key)
+            first = next(e for e in errors if e.row == key and not e.warning)
+            prefix = f"{first.file}, {row}, "
+            messages = [messages[0], *(m.removeprefix(prefix) for m in messages[1:])]
+        out.append(" | ".join(messages))
+    return out
 
 
 @dataclass(frozen=True)
@@ -31,6 +53,9 @@ class RowError:
     what: Text
     letter: str | None = None
     warning: bool = False
+    # A note says what the reader chose (the encoding, the worksheet): never refuses anything,
+    # not counted as a warning.
+    note: bool = False
 
     def message(self, lang: str = "nl") -> str:
         texts = spec().texts
@@ -45,6 +70,8 @@ class RowError:
             body += f" '{show(self.value)}'"
         line = (f"{', '.join(where)}: {body}; "
                 f"{texts['expected'].get(lang).format(expected=self.expected.get(lang))}")
+        if self.note:
+            return f"{texts['note'].get(lang)}: {line}"
         return f"{texts['warning'].get(lang)}: {line}" if self.warning else line
 
     def __str__(self) -> str:
@@ -54,6 +81,7 @@ class RowError:
         return {"file": self.file, "row": self.row, "column": self.column, "letter": self.letter,
                 "value": self.value, "expected": self.expected.to_dict(),
                 "problem": self.problem, "what": self.what.to_dict(), "warning": self.warning,
+                "note": self.note,
                 "message": {"nl": self.message("nl"), "en": self.message("en")}}
 
 
@@ -67,7 +95,7 @@ def show(value: object, limit: int = 80) -> str:
 
 def make_error(file: str, problem: str, row: int | None = None, column: str | None = None,
                value: object = None, letter: str | None = None, kind: str | None = None,
-               warning: bool = False, **params: object) -> RowError:
+               warning: bool = False, note: bool = False, **params: object) -> RowError:
     """A RowError with the texts of portefeuille.yaml; the expectation is the problem's own or,
     without one, that of the column's kind."""
     s = spec()
@@ -76,7 +104,8 @@ def make_error(file: str, problem: str, row: int | None = None, column: str | No
     return RowError(file=file, row=row, column=column,
                     value=None if value is None or value == "" else as_text(value),
                     expected=expected.format(**params), problem=problem,
-                    what=p.text.format(**params), letter=letter, warning=warning)
+                    what=p.text.format(**params), letter=letter, warning=warning or note,
+                    note=note)
 
 
 class FileProblem(Exception):
@@ -115,5 +144,37 @@ def summarise(file: str | Path, assessments: list[Any], errors: list[RowError]
     hard = [e for e in errors if not e.warning]
     file_refused = any(e.problem in FILE_PROBLEMS for e in hard)
     refused = len({e.row for e in hard if e.problem not in FILE_PROBLEMS})
+    warnings = sum(1 for e in errors if e.warning and not e.note)
     return Summary(str(file), len(assessments) + refused, len(assessments), refused, len(hard),
-                   len(errors) - len(hard), file_refused)
+                   warnings, file_refused)
+
+
+class Counter:
+    """summarise() for a stream: counts rows and problems without keeping them."""
+
+    def __init__(self, file: str | Path) -> None:
+        self.file = str(file)
+        self.valid = 0
+        self.refused_rows: set[int | None] = set()
+        self.errors = self.warnings = 0
+        self.file_refused = False
+
+    def add(self, accepted: bool, errors: list[RowError]) -> None:
+        self.valid += accepted
+        for e in errors:
+            if e.note:
+                continue
+            if e.warning:
+                self.warnings += 1
+                continue
+            self.errors += 1
+            if e.problem in FILE_PROBLEMS:
+                self.file_refused = True
+            else:
+                self.refused_rows.add(e.row)
+
+    def summary(self) -> Summary:
+        refused = len(self.refused_rows)
+        valid = 0 if self.file_refused else self.valid
+        return Summary(self.file, valid + refused, valid, refused, self.errors, self.warnings,
+                       self.file_refused)

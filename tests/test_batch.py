@@ -201,16 +201,21 @@ def test_notebooks_get_identifiers_and_paths_only(batch_out, example):
 
 def test_own_measures_need_their_file(tmp_path):
     """A portfolio column for an organisation's own measure works with --measures; without the
-    file that collaboration fails with a clear reason and the others still run."""
+    file the portfolio is refused up front, naming the column (issue 15: before, every
+    collaboration answering it failed in its notebook), and nothing is written."""
     lines = EXAMPLE.read_text(encoding="utf-8-sig").splitlines()
     header = lines[0] + ";eigen-tablets"
     rows = [lines[1] + ";aanwezig", lines[2] + ";"]
     portfolio = tmp_path / "p.csv"
     portfolio.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    without = run_batch(portfolio, tmp_path / "a", workers=1, progress=False)
-    assert without.failed == ["DL-001"] and without.ran == ["DL-002"]
-    record = json.loads((tmp_path / "a" / f"{safe_name('DL-001')}.json").read_text())
-    assert "eigen-tablets" in record["error"]
+    from avgkit.batch.guard import EXIT_PORTFOLIO, BatchError
+
+    with pytest.raises(BatchError) as refused:
+        run_batch(portfolio, tmp_path / "a", workers=1, progress=False)
+    assert refused.value.code == EXIT_PORTFOLIO
+    assert any("eigen-tablets" in line and "geen bestand opgegeven" in line
+               for line in refused.value.details)
+    assert not (tmp_path / "a" / "index.html").exists()
     with_file = run_batch(portfolio, tmp_path / "b", workers=1, progress=False,
                           measures=ROOT / "data" / "eigen-maatregelen.yaml")
     assert sorted(with_file.ran) == ["DL-001", "DL-002"]

@@ -220,6 +220,9 @@ def test_portfolio_import_without_the_portfolio_module(tmp_path, monkeypatch, ca
 class RowError:
     """What read_portfolio reports for a refused row (file, row, column, value, expected)."""
 
+    warning = note = False
+    problem = "bad-value"
+
     def __init__(self, file, row, column, value, expected):
         self.file, self.row, self.column, self.value, self.expected = \
             file, row, column, value, expected
@@ -235,14 +238,16 @@ def test_portfolio_import_dispatches_to_read_portfolio(tmp_path, monkeypatch, ca
     path.write_bytes(b"stand-in")
     seen = []
 
-    def read_portfolio(p):
+    def iter_portfolio(p):  # read_portfolio's streaming form: (assessment or None, errors)
         seen.append(p)
-        return ([Assessment(id="SW-1", corporation="Woonstad"),
-                 Assessment(id="SW-2", contractor="Bouw BV")],
-                [RowError(p.name, 4, "vorm", "7", "1-4 of geen")])
+        yield Assessment(id="SW-1", corporation="Woonstad"), []
+        yield Assessment(id="SW-2", contractor="Bouw BV"), []
+        yield None, [RowError(p.name, 4, "vorm", "7", "1-4 of geen")]
+
+    from avgkit.portfolio_errors import Counter
 
     module = types.ModuleType("avgkit.portfolio")
-    module.read_portfolio = read_portfolio
+    module.iter_portfolio, module.Counter = iter_portfolio, Counter
     monkeypatch.setitem(sys.modules, "avgkit.portfolio", module)
     store = tmp_path / "s.sqlite"
     with Store(store) as s:

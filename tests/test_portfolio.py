@@ -209,12 +209,13 @@ def test_excel_sep_line_is_honoured(tmp_path):
     assert [a.row for a in assessments] == [2, 3]
 
 
-def test_text_that_is_not_utf8_is_refused_with_advice(tmp_path):
+def test_text_that_is_not_utf8_is_read_as_windows_1252_and_says_so(tmp_path):
+    # Dutch Excel's "CSV (puntkomma)" is cp1252 (issue 15; refused as a whole before).
     path = write(tmp_path, f"{NAMES}\nA;Woonstichting Eénhoorn;C\n", encoding="cp1252")
     assessments, errors = read_portfolio(path)
-    err = only_error(errors)
-    assert assessments == [] and err.problem == "not-utf8" and err.row is None
-    assert "CSV UTF-8" in str(err)
+    [note] = errors
+    assert [a.corporation for a in assessments] == ["Woonstichting Eénhoorn"]
+    assert note.note and note.problem == "read-encoding" and "Windows-1252" in str(note)
 
 
 # --- whole-file problems --------------------------------------------------------------------
@@ -234,7 +235,7 @@ def test_missing_file_and_folder(tmp_path):
     ("rekenblad.ods", b"PK\x03\x04rest", "wrong-type"),
     ("rapport.pdf", b"%PDF-1.4\n", "wrong-type"),
     ("ruis.csv", bytes(range(256)) * 4, "binary"),
-    ("ruis-zonder-nul.csv", bytes(range(1, 256)) * 4, "not-utf8"),
+    ("ruis-zonder-nul.csv", bytes(range(1, 256)) * 4, "binary"),
     ("ruis.xlsx", bytes(range(256)) * 4, "unreadable"),
     ("tekst.xlsx", b"id;corporatie;aannemer\nA;B;C\n", "unreadable"),
     ("kapot.xlsx", b"PK\x03\x04" + b"\x00" * 100, "unreadable"),
@@ -248,11 +249,14 @@ def test_unusable_files_are_refused_with_a_clear_message(tmp_path, name, content
     assert str(err).startswith(str(path)) and "verwacht:" in str(err)
 
 
-def test_a_field_beyond_the_csv_limit_names_its_row(tmp_path):
+def test_a_field_beyond_the_csv_limit_refuses_its_row_only(tmp_path):
+    # Over the csv module's 131,072 characters: the row is refused, naming the cell (issue 15).
     path = write(tmp_path, f"{NAMES}\nA;B;C\nD;E;{'x' * 200_000}\n")
-    err = only_error(read_portfolio(path)[1])
-    assert err.problem == "unreadable" and err.row == 3 and "field larger than" in str(err)
-    assert summarise(path, [], [err]).file_refused
+    assessments, errors = read_portfolio(path)
+    err = only_error(errors)
+    assert [a.id for a in assessments] == ["A"]
+    assert err.problem == "too-long" and err.row == 3 and err.letter == "C"
+    assert not summarise(path, assessments, [err]).file_refused
 
 
 def test_xlsx_zip_without_a_workbook_is_unreadable(tmp_path):

@@ -183,7 +183,8 @@ def test_register_command_reads_a_portfolio_with_bad_rows_and_store_references(t
     assert done.returncode == 2 and "Woonstede" in done.stderr and "=cmd" in done.stderr
     done = avgkit("register", str(csv), "--store", str(store), "--corporation",
                   "=cmd|' /C calc'!A0", "-o", str(out), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    # Refused rows are reported and make the exit status 1 (issue 15); the register is written.
+    assert done.returncode == 1 and "2 rij(en) geweigerd" in done.stderr, done.stderr
     assert "samenwerkingsvorm" in done.stderr and "SW-MISSING" in done.stderr  # reported
     rows = sheet_rows(load_workbook(out)["Art. 30 lid 1 (verantw.)"])
     by_id = {r[0]: r for r in rows[1:]}

@@ -25,6 +25,7 @@ from typing import Any
 
 from avgkit.assessment import Assessment
 from avgkit.batch.files import safe_name
+from avgkit.batch.guard import EXIT_INCOMPLETE, EXIT_PORTFOLIO, BatchError, die_with_parent, guarded
 from avgkit.batch.overview import write_overview
 from avgkit.batch.runner import (
     CHECKLIST_NB,
@@ -53,10 +54,11 @@ class BatchOutcome:
 
     @property
     def exit_status(self) -> int:
-        """How many collaborations failed or rows were refused (capped for the shell)."""
+        """0 all done, 1 collaborations failed or rows refused, 130 interrupted (guard.py lists
+        the codes of a run that could not go on)."""
         if self.interrupted:
             return 130
-        return min(len(self.failed) + len(self.refused), 125)
+        return EXIT_INCOMPLETE if self.failed or self.refused else 0
 
 
 def sync_store(store, assessments: Iterable[Assessment], who: str = "avgkit batch") -> None:
@@ -105,15 +107,16 @@ def resolve_references(assessments: list, store_path: Path | None) -> tuple[list
     return resolved, refused
 
 
-def _ignore_sigint() -> None:
+def _ignore_sigint(parent: int | None = None) -> None:
     # Ctrl-C is for the parent: it stops handing out jobs while the workers finish theirs.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)  # a killed batch (SIGKILL) leaves no worker or kernel behind
 
 
 def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
     # spawn: each worker starts clean (no inherited zmq sockets) and keeps its own warm kernel.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_ignore_sigint) as pool:
+                             initializer=_ignore_sigint, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(run_job, job) for job in jobs]
         try:
             for future in as_completed(futures):
@@ -139,6 +142,7 @@ def _dask_map(jobs: list[Job], scheduler: str, on_done: Callable[[dict], None]) 
             raise
 
 
+@guarded
 def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lang: str = "nl",
               only: list[str] | None = None, force: bool = False, scheduler: str | None = None,
               sheet: str | None = None, store: Path | None = None,
@@ -148,14 +152,18 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
               pdf: bool = False) -> BatchOutcome:
     from tqdm import tqdm
 
-    from avgkit.portfolio import read_portfolio
+    from avgkit.portfolio import FILE_PROBLEMS, read_portfolio, refused_rows
     from avgkit.store import Store
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome(out_dir)
-    assessments, errors = read_portfolio(Path(portfolio), sheet=sheet)
-    outcome.refused = [str(e) for e in errors if not getattr(e, "warning", False)]
+    assessments, errors = read_portfolio(Path(portfolio), sheet=sheet, measures=measures,
+                                         check_measures=True)
+    if any(e.problem in FILE_PROBLEMS and not e.warning for e in errors):  # nothing to report on
+        raise BatchError(f"portefeuille {portfolio} geweigerd; niets geschreven.", EXIT_PORTFOLIO,
+                         [str(e) for e in errors if not e.warning])
+    outcome.refused = refused_rows(errors)  # one line per refused row, as `avgkit validate`
     assessments, unresolved = resolve_references(assessments, store)
     outcome.refused += unresolved
     if only:

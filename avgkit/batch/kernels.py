@@ -11,6 +11,7 @@ identical to the one an isolated papermill run (fresh kernel) produces.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -37,6 +38,21 @@ del _sys, _warnings
 get_ipython().execution_count = 1
 """
 
+# Run once in every warm kernel: end the kernel when its worker is gone (a killed batch must
+# leave nothing behind; the worker's own watchdog is avgkit.batch.guard.die_with_parent).
+WATCHDOG_CODE = """\
+def _avgkit_watchdog():
+    import os, threading, time
+    parent = os.getppid()
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, name='avgkit-parent-watch', daemon=True).start()
+_avgkit_watchdog()
+del _avgkit_watchdog
+"""
+
 _warm: dict[str, NotebookClient] = {}
 _socket_dirs: list[Path] = []
 
@@ -55,8 +71,22 @@ def _warm_client(kernel_name: str, startup_timeout: int) -> NotebookClient:
     client.km.ip = str(_socket_dirs[-1] / "kernel")
     client.start_new_kernel()
     client.start_new_kernel_client()
+    client.wait_for_reply(client.kc.execute(WATCHDOG_CODE, silent=True, store_history=False))
     _warm[kernel_name] = client
     return client
+
+
+def kill_warm_kernels() -> None:
+    """Kill the kernels at once (the worker is going away without a goodbye)."""
+    import signal
+
+    for client in list(_warm.values()):
+        try:
+            process = getattr(getattr(client.km, "provisioner", None), "process", None)
+            if process is not None:
+                os.kill(process.pid, signal.SIGKILL)
+        except Exception:  # noqa: BLE001 - best effort; the kernel's own watchdog follows
+            pass
 
 
 def shutdown_warm_kernels() -> None:

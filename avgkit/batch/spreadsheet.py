@@ -14,6 +14,7 @@ Every text cell that a spreadsheet would read as a formula gets a leading apostr
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,6 @@ def write_results(out_dir: Path, rows: list[dict[str, Any]], labels: dict[str, s
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    tmp = out_dir / ".results.xlsx.tmp"
-    wb.save(tmp)
-    tmp.replace(out_dir / "results.xlsx")
+    xlsx = io.BytesIO()  # no fixed temporary name a planted symlink could redirect (issue 15)
+    wb.save(xlsx)
+    write_atomic(out_dir / "results.xlsx", xlsx.getvalue())

@@ -34,13 +34,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from avgkit.batch import run_batch
+    from avgkit.batch.guard import BatchError
 
     if args.workers is not None and args.workers < 1:
         raise ValueError("--workers must be at least 1")
-    outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
-                        only=args.only, force=args.force, scheduler=args.scheduler,
-                        sheet=args.sheet, store=args.store,
-                        measures=args.measures, progress=not args.quiet, pdf=args.pdf)
+    try:
+        outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
+                            only=args.only, force=args.force, scheduler=args.scheduler,
+                            sheet=args.sheet, store=args.store,
+                            measures=args.measures, progress=not args.quiet, pdf=args.pdf)
+    except BatchError as exc:  # the run itself could not go on: one sentence, its own code
+        from avgkit.commands._store_cli import clean
+
+        for line in exc.details:
+            print(clean(line), file=sys.stderr)
+        print(f"avgkit batch: fout: {clean(exc)}", file=sys.stderr)
+        return exc.code
     for line in outcome.refused:
         print(f"geweigerd: {line}")
     print(f"{len(outcome.ran)} rapporten gemaakt, {len(outcome.skipped)} ongewijzigd "

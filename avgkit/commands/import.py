@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from avgkit.commands._store_cli import (
@@ -20,8 +21,10 @@ from avgkit.commands._store_cli import (
 )
 from avgkit.store import ConflictError, Store, StoreError, import_data, upsert
 from avgkit.store.errors import NotFoundError
+from avgkit.store.exchange import create_many, provided
 
 PORTFOLIO_SUFFIXES = (".csv", ".xlsx")
+BULK = 500  # new assessments saved per transaction
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -77,8 +80,11 @@ def _import_json(args: argparse.Namespace, path: Path) -> int:
 
 
 def _import_portfolio(args: argparse.Namespace, path: Path) -> int:
+    """Stream the portfolio, keep the valid rows' given fields in an unnamed temporary file
+    (bounded memory, nothing to plant a symlink on), and save them only when the file as a whole
+    was accepted."""
     try:
-        from avgkit.portfolio import read_portfolio
+        from avgkit.portfolio import Counter, iter_portfolio
     except ModuleNotFoundError as exc:
         if exc.name != "avgkit.portfolio":
             raise
@@ -86,35 +92,74 @@ def _import_portfolio(args: argparse.Namespace, path: Path) -> int:
               f"beschikbaar (module avgkit.portfolio ontbreekt); {clean(path)} is niet "
               "ingelezen. Een JSON-export van avgkit kan wel.", file=sys.stderr)
         return FAILED
-    try:
-        assessments, errors = read_portfolio(path)
-    except (OSError, ValueError) as exc:
-        print(f"avgkit import: fout: {clean(path)}: {clean(exc)}", file=sys.stderr)
-        return FAILED
-    who = args.who or current_user()
-    outcome: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
-    refused = [clean(error) for error in errors]
-    with open_store(args, create=True) as store:
-        for assessment in assessments:
-            result = _take(store, assessment, who, path)
-            if result in outcome:
-                outcome[result].append(assessment.id)
-            else:
-                refused.append(result)
+    counter = Counter(path)
+    problems: list[str] = []
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for assessment, errors in iter_portfolio(path):
+            counter.add(assessment is not None, errors)
+            problems += [clean(e) for e in errors]
+            if assessment is not None:
+                spool.write(json.dumps(provided(assessment), ensure_ascii=False) + "\n")
+        if counter.file_refused:
+            for line in problems:
+                print(line, file=sys.stderr)
+            print(f"avgkit import: fout: {clean(path)}: bestand geweigerd, niets opgeslagen.",
+                  file=sys.stderr)
+            return FAILED
+        spool.seek(0)
+        who = args.who or current_user()
+        outcome: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
+        not_saved: list[str] = []
+        with open_store(args, create=True) as store:
+            new: list[dict] = []
+
+            def take(given: dict) -> None:
+                result = _take(store, given, who, path)
+                if result in outcome:
+                    outcome[result].append(given["id"])
+                else:
+                    not_saved.append(result)
+
+            def flush() -> None:
+                # New ids go in one transaction per BULK rows; on any doubt, one by one.
+                if not new:
+                    return
+                try:
+                    taken = set(create_many(store, new, who))
+                except ValueError:
+                    taken = {g["id"] for g in new}
+                for given in new:
+                    if given["id"] in taken:
+                        take(given)
+                    else:
+                        outcome["created"].append(given["id"])
+                new.clear()
+
+            for line in spool:
+                given = json.loads(line)
+                if store.exists(given["id"]):
+                    take(given)
+                    continue
+                new.append(given)
+                if len(new) >= BULK:
+                    flush()
+            flush()
+    refused = counter.summary().refused + len(not_saved)
     if args.json:
-        print_json({**outcome, "refused": refused})
+        print_json({**outcome, "refused": [*problems, *not_saved]})
     else:
         print(f"Ingelezen uit {clean(path)}: {len(outcome['created'])} nieuw, "
               f"{len(outcome['updated'])} bijgewerkt, {len(outcome['unchanged'])} ongewijzigd, "
-              f"{len(refused)} geweigerd.")
-    for line in refused:
+              f"{refused} geweigerd.")
+    for line in [*problems, *not_saved]:
         print(line, file=sys.stderr)
     return FAILED if refused else 0
 
 
-def _take(store: Store, assessment, who: str, path: Path) -> str:
-    """create/update one assessment; the outcome, or the line that says why it was refused."""
-    where = f"{clean(path)}: {clean(assessment.id)}"
+def _take(store: Store, assessment: dict, who: str, path: Path) -> str:
+    """create/update one assessment (the fields a row gave); the outcome, or the line that says
+    why it was refused."""
+    where = f"{clean(path)}: {clean(assessment['id'])}"
     try:
         return upsert(store, assessment, who)[0]
     except ConflictError as exc:

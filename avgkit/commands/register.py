@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from avgkit.commands._store_cli import (
+    FAILED,
     add_store_option,
     clean,
     message,
@@ -53,16 +54,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_assessments(args: argparse.Namespace) -> list:
     """The store's assessments, or a portfolio's rows; a row that refers to a saved assessment
-    (assessment_ref) is read from the store. Bad rows are reported and left out."""
+    (assessment_ref) is read from the store. Bad rows are reported and left out (and counted in
+    args.refused, so the command can exit non-zero)."""
+    args.refused = 0
     if args.portfolio is None:
         with open_store(args) as store:
             return store.list()
-    from avgkit.portfolio import read_portfolio
+    from avgkit.portfolio import read_portfolio, refused_rows
     from avgkit.store import NotFoundError
 
     rows, errors = read_portfolio(args.portfolio)
     for error in errors:
         print(f"avgkit register: {clean(error.message(args.lang))}", file=sys.stderr)
+    args.refused += len(refused_rows(errors))
     assessments = [row.to_assessment() for row in rows if not row.assessment_ref]
     refs = [row for row in rows if row.assessment_ref]
     if refs:
@@ -73,6 +77,7 @@ def load_assessments(args: argparse.Namespace) -> list:
                 except NotFoundError as exc:
                     print(f"avgkit register: {clean(row.source)}, rij {row.row}: "
                           f"{message(exc)}", file=sys.stderr)
+                    args.refused += 1
     return assessments
 
 
@@ -110,4 +115,8 @@ def run(args: argparse.Namespace) -> int:
     write_register(reg, args.output)
     print(f"{args.output}: {len(reg.sheet('controller'))} art. 30(1), "
           f"{len(reg.sheet('processor'))} art. 30(2), {len(reg.skipped)} not included")
+    if args.refused:
+        print(f"avgkit register: {args.refused} rij(en) geweigerd (zie hierboven); die staan niet "
+              "in het register.", file=sys.stderr)
+        return FAILED
     return 0

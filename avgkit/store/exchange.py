@@ -14,13 +14,14 @@ from pydantic_core import to_jsonable_python
 from avgkit import __version__
 from avgkit.assessment import Assessment
 from avgkit.store import paths
-from avgkit.store.core import Row, Store, canonical, replay, utc_text
+from avgkit.store.core import Row, Store, _guard, canonical, replay, utc_text
 from avgkit.store.errors import NotFoundError, StoreError
 
 FORMAT = "avgkit-export"
 FORMAT_VERSION = 1
 
 
+@_guard  # a damaged store is a StoreError ("damaged"), never a raw sqlite3 error
 def export_data(store: Store, ids: Iterable[str] | None = None) -> dict[str, Any]:
     """One or all assessments with their current state and every change, as one JSON value.
     Read in one transaction, so the export is a consistent snapshot."""
@@ -146,6 +147,7 @@ def _timestamp(value: Any, i: int) -> str:
     return utc_text(when)
 
 
+@_guard
 def _take(store: Store, id: str, rows: list[Row], current: dict[str, Any], version: int) -> str:
     with store._transaction(immediate=True) as conn:
         have = store._rows(conn, id)
@@ -180,7 +182,10 @@ def _take(store: Store, id: str, rows: list[Row], current: dict[str, Any], versi
 def provided(model: BaseModel) -> dict[str, Any]:
     """Only the fields a source actually gave (pydantic's model_fields_set), as JSON."""
     out = {}
+    fields = type(model).model_fields
     for name in model.model_fields_set:
+        if name in fields and fields[name].exclude:
+            continue  # e.g. a portfolio row's source file and row number: not saved data
         value = getattr(model, name)
         out[name] = provided(value) if isinstance(value, BaseModel) else \
             to_jsonable_python(value)
@@ -202,20 +207,50 @@ def _diff(changes: dict[str, Any], path: str, old: Any, new: Any) -> None:
         changes[path] = new
 
 
-def upsert(store: Store, assessment: Assessment, who: str) -> tuple[str, int]:
+@_guard
+def create_many(store: Store, items: list[dict[str, Any]], who: str) -> list[str]:
+    """Save new assessments (the fields a source gave) as version 1, all in one transaction: a
+    big portfolio is not one disk sync per row. Ids the store already has are left alone and
+    returned, for upsert(). ValueError (nothing saved) if one of them is not a valid record."""
+    who = who.strip()
+    if not who:
+        raise ValueError("who made the change is required (a name or user id)")
+    docs = [canonical(item) for item in items]
+    taken = []
+    with store._transaction(immediate=True) as conn:
+        for doc in docs:
+            id = doc["id"]
+            if conn.execute("SELECT 1 FROM assessments WHERE id = ?", (id,)).fetchone():
+                taken.append(id)
+                continue
+            at = utc_text(store._now(conn, id))
+            doc["created"] = doc["created"] or at
+            doc["updated"] = at
+            doc = canonical(doc)
+            conn.execute("INSERT INTO history (assessment_id, version, who, at, path, old, new)"
+                         " VALUES (?, 1, ?, ?, ?, NULL, ?)",
+                         (id, who, at, paths.ROOT, paths.dumps(doc)))
+            conn.execute("INSERT INTO assessments (id, version, updated, data) VALUES (?, 1, ?, ?)",
+                         (id, at, paths.dumps(doc)))
+    return taken
+
+
+def upsert(store: Store, assessment: Assessment | dict[str, Any], who: str) -> tuple[str, int]:
     """Create the assessment, or update the saved one with the fields the source gave
     ("created" | "updated" | "unchanged", version). Saved answers the source leaves blank stay;
-    a concurrent change of the same field raises ConflictError instead of being overwritten."""
+    a concurrent change of the same field raises ConflictError instead of being overwritten.
+    assessment may also be provided(assessment): the fields a source gave, as JSON."""
+    given = provided(assessment) if isinstance(assessment, BaseModel) else assessment
     try:
-        saved, version = store.get_with_version(assessment.id)
+        saved, version = store.get_with_version(given["id"])
     except NotFoundError:
         return "created", store.create(assessment, who)
     current = saved.to_dict()
     changes: dict[str, Any] = {}
-    for name, value in provided(assessment).items():
+    for name, value in given.items():
         if name not in ("id", "created", "updated"):
             _diff(changes, name, current.get(name, paths.ABSENT), value)
     if not changes:
         return "unchanged", version
-    new_version = store.update(assessment.id, changes, who, base_version=version)
+    new_version = store.update(given["id"], changes, who, base_version=version)
     return ("updated" if new_version != version else "unchanged"), new_version

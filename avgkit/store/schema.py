@@ -43,14 +43,32 @@ def schema_version() -> int:
     return MIGRATIONS[-1][0]
 
 
+def writable_folder(path: Path) -> bool:
+    """Can SQLite create its -wal/-shm files beside the store? Not in a read-only folder or on a
+    read-only file system (there a store can still be read: see _uri)."""
+    folder = path.resolve().parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return False
+    except OSError:
+        return True
+    return os.access(folder, os.W_OK)
+
+
 def _uri(path: Path, mode: str) -> str:
+    wal = Path(f"{path}-wal")
+    if mode == "ro" and not writable_folder(path) and not (wal.exists() and wal.stat().st_size):
+        # WAL needs a writable folder even to read; with no log pending (a store closed cleanly
+        # has none) immutable reads the file as it is. With a pending log SQLite reads it as-is.
+        return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     return f"{path.resolve().as_uri()}?mode={mode}"
 
 
 def connect(path: Path, timeout: float) -> sqlite3.Connection:
     """A read-write connection to an existing file (never creates one). Transactions are managed
     explicitly (BEGIN IMMEDIATE for writes) so writers queue on the lock instead of failing."""
-    conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=timeout, isolation_level=None,
+    mode = "rw" if writable_folder(path) else "ro"  # read-only folder: listing still works
+    conn = sqlite3.connect(_uri(path, mode), uri=True, timeout=timeout, isolation_level=None,
                            check_same_thread=False)
     # FULL: a commit that returned is on disk, even if the machine loses power right after.
     conn.execute("PRAGMA synchronous=FULL")
