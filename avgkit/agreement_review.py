@@ -72,6 +72,14 @@ def review_agreement(result: Classification, in_place: AgreementInPlace,
         elif missing:
             numbers = ", ".join(str(p.number) for p in contents.points if p.id in missing)
             remarks.append(_remark(kb, "vo-points-missing", numbers=numbers))
+    if kind is None and needed is not None and needed.necessity is Necessity.REQUIRED:
+        # A required agreement that nobody recorded is missing until shown otherwise
+        # (art. 5 lid 2 AVG: the controller must be able to demonstrate compliance).
+        return AgreementReview(
+            needed.id, needed.necessity, kind, False,
+            (_remark(kb, "agreement-required-missing", needed.citations, needed=needed.name),
+             _remark(kb, "agreement-not-recorded"), *remarks),
+            missing, missing_optional, covered)
     if needed is None or kind is None:
         if kind is None:
             remarks.insert(0, _remark(kb, "agreement-not-recorded"))

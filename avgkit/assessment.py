@@ -73,6 +73,20 @@ class ScreeningAnswers(BaseModel):
             return value
         return {k: v.strip() if isinstance(v, str) else v for k, v in value.items()
                 if v is not None and not (isinstance(v, str) and not v.strip())}
+class SignOff(BaseModel):
+    """Who completed ("afgerond") the assessment, in which role, on which day, and which store
+    version they signed. While it is set the answers are locked (see `locked_paths`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    date: dt.date
+    version: int | None = None  # the store version that holds the signed state
+
+
+# What may still change while an assessment is signed off: the sign-off itself and reopening.
+SIGNOFF_PATHS = ("status", "signoff", "reopen_reason")
 
 
 class Assessment(BaseModel):
@@ -95,6 +109,21 @@ class Assessment(BaseModel):
     incidents: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # Lawfulness and DPIA screening answers (issue 11, avgkit.screen).
     screening: ScreeningAnswers = Field(default_factory=ScreeningAnswers)
+    # Sign-off of a completed assessment (issue 13); None while it is a concept. Reopening
+    # clears it and records why in reopen_reason (so the reason is in the history).
+    signoff: SignOff | None = None
+    reopen_reason: str = ""
+
+    @property
+    def locked(self) -> bool:
+        """A completed (signed-off) assessment: its answers are not to be changed."""
+        return self.status == "afgerond"
+
+    def locked_paths(self, paths) -> list[str]:
+        """The field paths of a change that a completed assessment refuses."""
+        if not self.locked:
+            return []
+        return [p for p in paths if p.split(".")[0] not in SIGNOFF_PATHS]
 
     @field_validator("id")
     @classmethod

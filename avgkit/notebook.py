@@ -3,7 +3,7 @@
     run("samenwerking", assessment_id, store_path, lang, interactive)
 
 Interactive (JupyterLab, Voilà): shows the widgets. Report mode (papermill, interactive=False):
-displays the static HTML report of the saved assessment, no widgets. In Voilà the query string
+shows nothing; the notebook's section cells show the report (avgkit.show). In Voilà the query string
 (?id=SW-001&lang=en&store=/path/store.sqlite) opens an assessment directly; it is parsed as
 untrusted input: only a valid id, a known language and an existing store file are taken.
 """
@@ -18,9 +18,11 @@ from urllib.parse import parse_qs
 from avgkit.assessment import ID_PATTERN
 from avgkit.models import LANGS, check_lang
 
-KINDS = ("samenwerking", "beveiliging")
+KINDS = ("start", "samenwerking", "beveiliging")
+PARTS = ("samenwerking", "beveiliging", "geschiedenis", "afronding")
 # Each notebook reports its own part; the batch puts both notebooks' outputs in one page.
-REPORT_SECTIONS = {"samenwerking": ("samenwerking",), "beveiliging": ("beveiliging",)}
+REPORT_SECTIONS = {"samenwerking": ("samenwerking",), "beveiliging": ("beveiliging",),
+                   "start": ("samenwerking", "beveiliging")}
 STORE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 MAX_QUERY = 2048
 MEASURES_ENV = "AVGKIT_MEASURES"  # path of an organisation's own measures (YAML)
@@ -31,6 +33,7 @@ class QueryParams:
     assessment_id: str | None = None
     lang: str | None = None
     store: str | None = None
+    part: str | None = None
     ignored: list[str] = field(default_factory=list)  # "name: why", shown to the user
 
 
@@ -61,6 +64,11 @@ def parse_query(query: str | None) -> QueryParams:
                 params.lang = value
             else:
                 params.ignored.append(f"lang: expected one of {', '.join(LANGS)}")
+        elif name == "part":
+            if value in PARTS:
+                params.part = value
+            else:
+                params.ignored.append(f"part: expected one of {', '.join(PARTS)}")
         elif name == "store":
             problem = _store_problem(value)
             if problem:
@@ -82,6 +90,49 @@ def _store_problem(value: str) -> str | None:
     if not path.is_file():
         return "no such file"
     return None
+
+
+_request_seen = False
+
+
+def in_voila() -> bool:
+    """True in a kernel Voilà started (its pages can follow links and the URL)."""
+    return any(k.startswith("VOILA_") for k in os.environ) or \
+        os.environ.get("SERVER_SOFTWARE", "").startswith("voila")
+
+
+def query_string() -> str | None:
+    """The page's query string in Voilà (None elsewhere).
+
+    A preheated Voilà kernel (--preheat_kernel=True) runs the notebook before anyone asks for
+    the page, so the query string is not known yet: this waits for the request (Voilà's
+    wait_for_request) once, then reads $QUERY_STRING. Everything a notebook does before calling
+    it (imports, reading the knowledge files) is done ahead of the visitor."""
+    global _request_seen
+    if os.environ.get("VOILA_PREHEAT", "False") == "True" and not _request_seen:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    _request_seen = True
+    return os.environ.get("QUERY_STRING")
+
+
+def warm_up(lang: str = "nl") -> None:
+    """Load what every view needs (modules, knowledge files, templates) before the visitor
+    arrives; no widgets are made."""
+    import avgkit.widgets.checklist  # noqa: F401
+    import avgkit.widgets.collaboration  # noqa: F401
+    import avgkit.widgets.dashboard  # noqa: F401
+    from avgkit.checklist import catalogue
+    from avgkit.html import environment, stylesheet
+    from avgkit.knowledge import load_knowledge
+    from avgkit.presentation import Labels
+
+    load_knowledge()
+    catalogue(None)
+    stylesheet()
+    environment().get_template("_macros.html.j2")
+    Labels(lang)
 
 
 def resolve_store_path(store_path: str | os.PathLike | None = None) -> Path:
@@ -121,7 +172,9 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     check_lang(lang)
-    query = os.environ.get("QUERY_STRING") if query is None else query
+    if interactive and query is None and in_voila():
+        warm_up(lang)
+    query = query_string() if query is None else query
     from avgkit.identity import server_mode
 
     if server_mode():  # team server: one fixed store, author and role from the hub
@@ -138,19 +191,11 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
     from avgkit.store import Store
 
     if not interactive:
-        if not assessment_id:
-            raise ValueError("report mode needs an assessment_id")
-        from avgkit.report import render_report
-        from avgkit.store import NotFoundError
+        # Report mode: the notebook's section cells show the report (avgkit.show, issue 12);
+        # here only the check that the saved assessment is there (never creating a store).
+        from avgkit.show import saved_assessment
 
-        if not path.is_file():
-            raise FileNotFoundError(f"no store at {path} (report mode never creates one)")
-        try:
-            assessment = Store(path).get(assessment_id)
-        except NotFoundError:
-            raise LookupError(f"assessment {assessment_id!r} is not in the store {path}") from None
-        display(HTML(render_report(assessment, lang, REPORT_SECTIONS[kind], standalone=False,
-                                   custom=custom)))
+        saved_assessment(assessment_id, str(path))
         return None
 
     from avgkit.store import StoreError
@@ -161,7 +206,8 @@ def run(kind: str, assessment_id: str = "", store_path: str = "", lang: str = "n
     except StoreError as exc:  # not an avgkit store, newer schema, unreadable: say so plainly
         display(HTML(store_problem_html(lang, exc)))
         return None
-    app = App(kind, store, lang, assessment_id or None, custom=custom)
+    app = App(kind, store, lang, assessment_id or None, custom=custom, part=params.part,
+              links=in_voila())
     if params.ignored:
         app.warn_ignored(params.ignored)
     display(app.widget)

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from avgkit.answers import EMPTY_WORDS
-from avgkit.assessment import AgreementInPlace, Assessment, ScreeningAnswers
+from avgkit.assessment import Action, AgreementInPlace, Assessment, ScreeningAnswers
 from avgkit.classifier import FACT_KEYS
 from avgkit.knowledge.schema import PortfolioColumn, normalise_header
 from avgkit.models import Text
@@ -61,6 +61,7 @@ __all__ = ["FILE_PROBLEMS", "MAX_BYTES", "MAX_CELLS", "MAX_ROWS", "Counter",
 
 CUSTOM_MEASURE = re.compile(r"\Aeigen-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen", "rechtmatigheid")
+ACTION_DETAILS = ("action_owner", "action_due", "action_status")  # only with an action
 RISK_KEYS = ("data_kind", "data_subjects", "purpose", "retention", "organisation_size")
 
 
@@ -215,6 +216,10 @@ def _cross_check(row: _Row) -> None:
                       measures=", ".join(sorted(measures)) or "-")
         elif mid not in v:
             row.error("note-without-status", "measure_notes", measure=mid)
+    action_header = row.cols["action"].header if "action" in row.cols else "actie"
+    for key in ACTION_DETAILS:
+        if key in v and "action" not in v:
+            row.error("action-detail-without-action", key, other=action_header)
     if "assessment_ref" in v:
         answered = [row.cols[k].header for k in v
                     if row.cols[k].measure or (row.cols[k].spec
@@ -265,6 +270,9 @@ def _assessment(row: _Row) -> PortfolioAssessment:
                                    reviewed=v.get("agreement_reviewed", False),
                                    points=v.get("agreement_points", {})),
         screening=_screening(v),
+        actions=[Action(what=v["action"], owner=v.get("action_owner", ""),
+                        due=v.get("action_due"), status=v.get("action_status") or "open")]
+        if v.get("action") else [],
         source=row.file, row=row.number, assessment_ref=v.get("assessment_ref"))
 
 

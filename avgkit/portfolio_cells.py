@@ -200,6 +200,7 @@ PARSERS = {
     "points": _parse_points, "data_kind": lambda v: _choice("data_kind", v),
     "count": _parse_count, "size": lambda v: _choice("size", v),
     "status": lambda v: _choice("status", v), "measure_notes": _parse_measure_notes,
+    "action_status": lambda v: _choice("action_status", v),
 }
 
 

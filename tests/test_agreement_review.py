@@ -14,8 +14,16 @@ ALL_POINTS = {f"vo-{n:02d}": True for n in range(1, 15)}
 
 
 def test_nothing_recorded_says_so():
-    review = review_agreement(classify(data_exchange="client_system"), AgreementInPlace())
+    review = review_agreement(classify(data_exchange="order"), AgreementInPlace())
     assert review.fits is None and [r.id for r in review.remarks] == ["agreement-not-recorded"]
+
+
+def test_required_agreement_not_recorded_is_missing():
+    """Issue 12: a required agreement nobody recorded counts as missing, not as unknown."""
+    review = review_agreement(classify(data_exchange="client_system"), AgreementInPlace())
+    assert review.fits is False
+    assert [(r.id, r.severity) for r in review.remarks] == [
+        ("agreement-required-missing", "hoog"), ("agreement-not-recorded", "info")]
 
 
 def test_required_arrangement_missing_for_joint_controllers():

@@ -94,6 +94,8 @@ def test_form_three_in_the_browser_survives_a_reload(voila):
                 page.locator(f".avgkit-q-{key}").get_by_role("button", name="nee").click()
                 expect(page.locator(f".avgkit-q-{key} button.mod-active")).to_have_text("nee")
             expect(page.get_by_text("vastgesteld", exact=True)).to_be_visible()
+            # the report's section texts (markdown cells) stay out of the app
+            expect(page.get_by_text("Eerst de uitkomst, wat ontbreekt")).to_be_hidden()
             expect(page.get_by_text("Vraag 4 van 4 · 4 beantwoord")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "voila-samenwerking.png"), full_page=True)
 

@@ -77,9 +77,12 @@ def test_not_applicable_waits_for_a_reason(store):
     assert "reden" in row.hint.value and "om-03" not in store.get("SW-001").checklist.get(
         "answers", {})
     assert row.reason.layout.display == ""
+    # the refused choice does not stay shown as if saved: the stored value (none) is shown
+    assert row.status.value is None and "Opgeslagen is: –" in row.hint.value
     row.reason.value = "medewerkers hebben geen auto"
     saved = store.get("SW-001").checklist["answers"]["om-03"]
     assert saved["status"] == "nvt" and saved["reason"] == "medewerkers hebben geen auto"
+    assert row.status.value == "nvt" and row.hint.value == ""
     assert app.errors.count == 0
 
 

@@ -111,12 +111,11 @@ def test_conflicting_change_is_shown_not_swallowed(store):
     second.view.inputs["data_exchange"].value = "client_system"  # stale: based on version 1
     assert second.status.state == "conflict"
     assert "iemand anders" in second.status.html.value
-    assert second.status.reload_button.layout.display != "none"
     assert store.get("SW-001").answers["data_exchange"] == "order"
-    second.status.reload_button.click()
+    # the refused choice does not stay shown as if saved: the stored value is back, and why
     assert second.view.inputs["data_exchange"].value == "order"
-    assert second.status.state == "loaded"
-    second.view.inputs["subcontractor"].value = False  # after reloading, saving works again
+    assert "opgeslagen waarde" in second.status.html.value
+    second.view.inputs["subcontractor"].value = False  # saving works again at once
     assert store.get("SW-001").answers == {"data_exchange": "order", "subcontractor": False}
 
 
@@ -174,7 +173,11 @@ def test_unknown_id_shows_a_message_and_the_list(store):
     assert app.body.children == (app.picker.widget,)
 
 
-def test_draft_button_writes_the_agreement_the_outcome_calls_for(store):
+def test_draft_button_offers_the_agreement_as_a_download_not_a_file(store):
+    import base64
+    import io
+    import re
+
     import docx
 
     view = open_app(store).view
@@ -182,8 +185,14 @@ def test_draft_button_writes_the_agreement_the_outcome_calls_for(store):
     assert "Geen concept" in view.draft_result.value  # roles not established yet: no draft
     view.inputs["data_exchange"].value = "client_system"
     view.draft_button.click()
-    assert "Concept opgeslagen" in view.draft_result.value
-    (path,) = (store.path.parent / "concepten").glob("SW-001-*.docx")
-    document = docx.Document(str(path))
+    assert "Downloaden SW-001-" in view.draft_result.value
+    link = re.search(r'download="([^"]+)" href="data:([^;]+);base64,([^"]+)"',
+                     view.draft_result.value)
+    assert link and link.group(1).endswith(".docx")
+    assert link.group(2).endswith("wordprocessingml.document")
+    document = docx.Document(io.BytesIO(base64.b64decode(link.group(3))))
     body = "\n".join(p.text for p in document.paragraphs)
     assert "Woonstichting <Noord>" in body and "Bouw & Zonen" in body
+    # nothing lands next to the store or in the working directory
+    assert sorted(p.name for p in store.path.parent.iterdir()
+                  if not p.name.startswith("avgkit.sqlite")) == []

@@ -26,7 +26,9 @@ from typing import Any
 from avgkit.assessment import Assessment
 from avgkit.batch.files import safe_name
 from avgkit.batch.guard import EXIT_INCOMPLETE, EXIT_PORTFOLIO, BatchError, die_with_parent, guarded
+from avgkit.batch.history import answers_hash
 from avgkit.batch.overview import write_overview
+from avgkit.batch.overzicht import check_notebooks
 from avgkit.batch.runner import (
     CHECKLIST_NB,
     COLLABORATION_NB,
@@ -177,6 +179,7 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
     store_path.parent.mkdir(exist_ok=True)
     sync_store(Store(store_path), [Assessment.from_dict(a.to_dict()) for a in assessments])
 
+    check_notebooks(Path(notebooks_dir))
     measures_path = str(Path(measures).resolve()) if measures else ""
     if measures_path and not Path(measures_path).is_file():
         raise ValueError(f"--measures: no such file: {measures}")
@@ -218,7 +221,8 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
         except (OSError, ValueError):
             records.append({"id": a.id, "status": "failed", "report": None,
                             "error": "niet uitgevoerd (onderbroken)", "summary": None})
-    write_overview(out_dir, records, outcome.refused, lang=lang)
+    write_overview(out_dir, records, outcome.refused, lang=lang, notebooks_dir=notebooks_dir,
+                   hashes={a.id: answers_hash(a.to_dict()) for a in assessments})
     if pdf:  # A4 PDFs of the finished pages; a missing engine is reported, never fatal
         from avgkit.batch.pdf import write_pdfs
 

@@ -47,7 +47,8 @@ def environment_hash(notebooks_dir: Path, lang: str, extra: tuple[Path, ...] = (
     avgkit's version and code, the language."""
     h = hashlib.sha256(f"avgkit {__version__} lang={lang}".encode())
     files = sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.yaml"),
-                    *(PACKAGE / "templates").rglob("*"), *notebooks_dir.glob("*.ipynb"), *extra])
+                    *(PACKAGE / "templates").rglob("*"), *notebooks_dir.glob("*.ipynb"),
+                    *NOTEBOOKS.glob("*.ipynb"), *extra])
     for path in files:
         if path.is_file():
             h.update(path.relative_to(path.anchor).as_posix().encode())
@@ -100,7 +101,9 @@ def _error_text(exc: BaseException) -> str:
 
 def run_job(job: Job) -> dict[str, Any]:
     """Run one collaboration; always returns its result record (status ok or failed)."""
+    from avgkit.batch.cells import report_cells
     from avgkit.batch.export import notebook_to_html
+    from avgkit.batch.overzicht import notebook_file
     from avgkit.batch.summary import summarise
     from avgkit.store import Store
 
@@ -118,9 +121,10 @@ def run_job(job: Job) -> dict[str, Any]:
         assessment = Store(job.store_path).get(job.id)
         record["summary"] = summarise(assessment, job.lang, custom=job.measures or None)
         notebooks = Path(job.notebooks_dir)
-        nb = _execute(notebooks / COLLABORATION_NB, job)
+        nb = report_cells(_execute(notebook_file(notebooks, COLLABORATION_NB), job), job.lang)
         if job.with_checklist:
-            nb.cells.extend(_execute(notebooks / CHECKLIST_NB, job).cells)
+            nb.cells.extend(report_cells(_execute(notebook_file(notebooks, CHECKLIST_NB), job),
+                                         job.lang).cells)
         title = " – ".join(filter(None, [assessment.corporation, assessment.contractor])) or job.id
         html = notebook_to_html(nb, title=title, lang=job.lang)
         write_atomic(inside(out_dir, f"{job.name}.html"), html)

@@ -28,6 +28,7 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 SEVERITY_STYLE = {"bad": ("FFE3E3", "A61B1B"), "warn": ("FFF3C4", "8D6708"),
                   "ok": ("E3F9E5", "207227")}
 VERDICT_SEVERITY = {"onvoldoende": "bad", "aandacht nodig": "warn", "voldoende": "ok"}
+PRIORITY_SEVERITY = {"hoog": "bad", "midden": "warn", "laag": "ok"}
 
 
 def neutralise(value: Any) -> Any:
@@ -47,7 +48,12 @@ def severities(row: dict[str, Any]) -> dict[str, str]:
     if fits is not None:
         out["agreement_fits"] = "ok" if fits else "bad"
     if row.get("failed"):
-        out["status"] = "bad"
+        out["status"] = out["report_status"] = "bad"
+    # issue 12: the priority and the agreement state in the overview's colours
+    for key, severity in (("priority", row.get("severity")),
+                          ("agreement_state", row.get("agreement_severity"))):
+        if severity in PRIORITY_SEVERITY:
+            out[key] = PRIORITY_SEVERITY[severity]
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from avgkit.agreement_review import review_agreement
 from avgkit.assessment import Assessment
+from avgkit.batch.priorities import agreement_state
 from avgkit.checklist import assess
 from avgkit.knowledge import load_knowledge
 from avgkit.screen import screen
@@ -52,6 +53,19 @@ def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = 
             else kb.agreement(review.in_place).name.get(lang)),
         "agreement_fits": review.fits,
         "agreement_remarks": [r.text.get(lang) for r in review.remarks],
+        "agreement_reviewed": (assessment.agreement.reviewed
+                               if review.in_place == "verwerkersovereenkomst" else True),
+        "agreement_points_missing": [
+            p.number for p in kb.overeenkomsten.verwerkersovereenkomst_contents.points
+            if p.id in review.points_missing],
+        "data_kind": (assessment.checklist.get("risk_profile") or {}).get("data_kind"),
+        "data_subjects": (assessment.checklist.get("risk_profile") or {}).get("data_subjects"),
+        "signoff": signoff_view(assessment),
+        "actions": [
+            {"what": a.what, "owner": a.owner, "due": a.due.isoformat() if a.due else "",
+             "status": a.status, "finding": a.finding or "",
+             "overdue": a.due is not None and a.due < today and a.status != "gereed"}
+            for a in assessment.actions],
         "security": None,
         "screening": screen(assessment).to_dict(),  # issue 11: stops, questions, DPIA outcome
         "actions_overdue": [
@@ -68,9 +82,35 @@ def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = 
             "verdict": checked["verdict"],
             "verdict_label": checked["verdict_label"][lang],
             "score": overall["score"],
-            "open": len(checked["open"]),
+            # the open questions the report lists (presentation.checklist_view: blocking only)
+            "open": sum(1 for o in checked["open"] if o.get("blocking", True)),
+            "verdict_reason": checked["verdict_rule"]["text"][lang],
+            # measures answered: 0 means "niet ingevuld", never a score of 0 %
+            "answered": overall["expected"] - overall["open"],
             "findings": [{"measure": f["measure"], "severity": f["severity"],
                           "text": f["text"][lang], "status": f["status"]}
                          for f in checked["findings"]],
         }
+    record["agreement_state"] = agreement_state(record)
     return record
+
+
+def signoff_view(assessment: Assessment) -> dict[str, str] | None:
+    """Who approved the assessment, as plain strings; None while nobody signed it off.
+
+    Read defensively: the sign-off is being added to the data model (issue 13) and may be a
+    model, a dict or absent."""
+    signoff = getattr(assessment, "signoff", None)
+    if not signoff:
+        return None
+    data = signoff if isinstance(signoff, dict) else (
+        signoff.model_dump(mode="json") if hasattr(signoff, "model_dump") else vars(signoff))
+
+    def first(*keys: str) -> str:
+        return next((str(data[k]) for k in keys if data.get(k) not in (None, "")), "")
+
+    view = {"who": first("who", "name", "by", "approved_by", "signed_by"),
+            "role": first("role", "function", "functie"),
+            "date": first("date", "at", "when", "approved_at", "signed_at")[:10],
+            "version": first("version", "versie")}
+    return view if any(view.values()) else None

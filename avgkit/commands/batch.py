@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: $AVGKIT_STORE, else data/avgkit.sqlite)")
     p.add_argument("--measures", type=Path, metavar="FILE",
                    help="an organisation's own measures (YAML, e.g. data/eigen-maatregelen.yaml)")
+    p.add_argument("--notebooks", type=Path, metavar="DIR",
+                   help="your own copies of samenwerking.ipynb, beveiliging.ipynb and "
+                        "overzicht.ipynb (a missing one is taken from avgkit)")
     p.add_argument("--pdf", action="store_true",
                    help="also write A4 PDFs of the overview and every report (needs Chromium)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -42,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_batch(args.portfolio, args.out, workers=args.workers, lang=args.lang,
                             only=args.only, force=args.force, scheduler=args.scheduler,
                             sheet=args.sheet, store=args.store,
-                            measures=args.measures, progress=not args.quiet, pdf=args.pdf)
+                            measures=args.measures, progress=not args.quiet, pdf=args.pdf,
+                            **({"notebooks_dir": args.notebooks} if args.notebooks else {}))
     except BatchError as exc:  # the run itself could not go on: one sentence, its own code
         from avgkit.commands._store_cli import clean
 

@@ -711,11 +711,28 @@ class EigenMaatregelen(Strict):
         return self
 
 
+class PriorityWeights(Strict):
+    data_kind: dict[str, float]
+    data_subjects: dict[str, float]  # upper bound (as text) -> weight
+    data_subjects_unknown: float
+    verdict: dict[str, float]
+
+
+class Priority(Strict):
+    """The order of the overview's priorities (issue 12): our judgement, not a legal rule."""
+
+    note: BiText
+    tiers: dict[str, BiText]
+    weights: PriorityWeights
+    actions: dict[str, BiText]
+
+
 class Overzicht(Strict):
     file: Literal["overzicht"]
     labels: dict[str, BiText]
+    priority: Priority | None = None
 ColumnKind = Literal["id", "text", "form", "bool", "agreement", "date", "flag", "points",
-                     "data_kind", "count", "size", "status", "measure_notes"]
+                     "data_kind", "count", "size", "status", "measure_notes", "action_status"]
 
 
 class CellKind(Strict):

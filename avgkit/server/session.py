@@ -150,7 +150,7 @@ def run_in_server(kind: str, assessment_id: str, lang: str, interactive: bool,
                      f'{html.escape(t["server_store_unavailable"])}</div>'))
         return None
     app = App(kind, store, lang, params.assessment_id or assessment_id or None,
-              custom=os.environ.get(MEASURES_ENV) or None)
+              custom=os.environ.get(MEASURES_ENV) or None, part=params.part)
     if ignored:
         app.warn_ignored(ignored)
     display(app.widget)

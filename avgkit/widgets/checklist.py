@@ -35,7 +35,7 @@ class MeasureRow:
         statuses = view.catalogue["statuses"]
         self.status = w.ToggleButtons(
             options=[(pick(statuses[s]["label"], lang), s) for s in STATUS_ORDER], value=None,
-            style={"button_width": "9.5em"})
+            style={"button_width": "auto"})
         self.status.add_class(f"avgkit-m-{self.id}")
         self.note = w.Text(placeholder=t["measure_note"], continuous_update=False, layout=full())
         self.evidence = w.Text(placeholder=t["measure_evidence_placeholder"],
@@ -75,20 +75,45 @@ class MeasureRow:
         self.title.value = f'<div class="avgkit">{self.heading}{extra}{self.meta}</div>'
         self.reason.layout.display = "" if self.status.value == "nvt" else "none"
 
+    def _stored(self) -> dict[str, Any]:
+        return ((self.view.session.assessment.checklist or {}).get("answers") or {}).get(
+            self.id) or {}
+
     def changed(self) -> None:
         if self.view.syncing:
             return
-        if self.status.value == "nvt" and not self.reason.value.strip():
-            # the checklist refuses n.v.t. without a reason: wait for it instead of failing
+        stored = self._stored().get("status")
+        status = self.status.value
+        if status == "nvt" and not self.reason.value.strip():
+            # refused until there is a reason: show what is stored, and why, next to it
+            self.pending_nvt = True
+            self.view.syncing = True
+            try:
+                self.status.value = stored
+            finally:
+                self.view.syncing = False
             self.reason.layout.display = ""
+            statuses = self.view.catalogue["statuses"]
+            shown = pick(statuses[stored]["label"], self.view.lang) if stored else "–"
             self.hint.value = (f'<div class="avgkit"><div class="message warning">'
-                               f'{html.escape(self.view.t["nvt_needs_reason"])}</div></div>')
+                               f'{html.escape(self.view.t["nvt_needs_reason"])} '
+                               f'{html.escape(self.view.t.format("nvt_stored", stored=shown))}'
+                               f'</div></div>')
             return
+        if getattr(self, "pending_nvt", False) and status == stored and \
+                self.reason.value.strip():
+            status = "nvt"  # the reason came: now n.v.t. is saved
+            self.view.syncing = True
+            try:
+                self.status.value = "nvt"
+            finally:
+                self.view.syncing = False
+        self.pending_nvt = False
         self.hint.value = ""
         self.view.save({f"checklist.answers.{self.id}": {
-            "status": self.status.value, "note": self.note.value.strip(),
+            "status": status, "note": self.note.value.strip(),
             "evidence": self.evidence.value.strip(),
-            "reason": self.reason.value.strip() if self.status.value == "nvt" else "",
+            "reason": self.reason.value.strip() if status == "nvt" else "",
             "answered_by": self.view.session.who, "answered_at": now_iso()}})
 
 
@@ -296,6 +321,9 @@ class ChecklistView:
         if self.syncing:
             return False
         saved = self.session.save(changes)
+        if not saved:
+            self.sync()  # refused: show the stored values again, the reason is in the status
+            return False
         self.refresh()
         return saved
 

@@ -6,7 +6,6 @@ from avgkit.presentation; every change is saved through the Session at once."""
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -21,6 +20,18 @@ from avgkit.widgets.common import ErrorLog, Session, full
 AGREEMENT_KINDS = ("", "geen", "verwerkersovereenkomst",
                    "regeling-gezamenlijke-verantwoordelijkheid",
                    "verwerkingsverantwoordelijkenovereenkomst")
+
+
+class _Lazy(dict):
+    """A dict that builds a missing entry with `build(key)` (items() holds the built ones)."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key):
+        value = self[key] = self._build(key)
+        return value
 
 
 def _cites(citations) -> str:
@@ -40,12 +51,13 @@ class CollaborationView:
         # resume at the first open question, or the first one when all are answered
         self.current = next((k for k in keys if answers.get(k) is None), keys[0])
 
-        self.inputs: dict[str, w.ValueWidget] = {}
-        self.pages: dict[str, w.VBox] = {}
-        for question in self.kb.vragen.questions:
-            self.inputs[question.key] = self._input_for(question)
-            self.pages[question.key] = self._page_for(question)
-        self.stack = w.Stack(list(self.pages.values()), layout=full())
+        # A question's input and page are built when first needed (shown, or set from code):
+        # a page then loads a few dozen widgets instead of every question's.
+        self.inputs: dict[str, w.ValueWidget] = _Lazy(self._build_input)
+        self.pages: dict[str, w.VBox] = _Lazy(self._build_page)
+        self.forms_panel = w.HTML()
+        self.forms_panel.add_class("avgkit-forms-compared")
+        self.stack = w.Box(layout=full())  # holds the current question's page
 
         self.step_title = w.HTML()
         self.progress_text = w.HTML()
@@ -70,12 +82,13 @@ class CollaborationView:
         self.notes = w.Textarea(value=session.assessment.notes, continuous_update=False,
                                 placeholder=self.t["notes_placeholder"],
                                 layout=w.Layout(width="100%", height="10em"))
+        # Completing is a sign-off with name, role and date (the app's "Afronding" part,
+        # avgkit/widgets/signoff.py): the status is shown here, not toggled.
         self.status = w.ToggleButtons(
             options=[(self.t["status_concept"], "concept"),
                      (self.t["status_afgerond"], "afgerond")],
-            value=session.assessment.status)
+            value=session.assessment.status, disabled=True)
         self.notes.observe(errors.guard(lambda c: self._save({"notes": c["new"]})), "value")
-        self.status.observe(errors.guard(lambda c: self._save({"status": c["new"]})), "value")
         notes = w.VBox([w.HTML(f"<b>{html.escape(self.t['notes'])}</b>"), self.notes,
                         w.HTML(f"<b>{html.escape(self.t['status'])}</b>"), self.status])
 
@@ -106,6 +119,12 @@ class CollaborationView:
         self.sync()
 
     # building ------------------------------------------------------------------------------
+    def _build_input(self, key: str) -> w.ValueWidget:
+        return self._input_for(self.kb.question(key))
+
+    def _build_page(self, key: str) -> w.VBox:
+        return self._page_for(self.kb.question(key))
+
     def _input_for(self, question) -> w.ValueWidget:
         value = self.session.assessment.answers.get(question.key)
         if question.kind == "choice":
@@ -128,10 +147,47 @@ class CollaborationView:
                      f'{_cites(question.citations)}</div></div>')
         variant = (f' <span class="muted">({html.escape(self.t["variant"])} '
                    f'{html.escape(question.variant)})</span>' if question.variant else "")
+        extra = [self.forms_panel] if question.key == "data_exchange" else []
         return w.VBox([
             w.HTML(f'<div class="avgkit"><div class="question">'
                    f'{html.escape(question.text.get(self.lang))}{variant}</div></div>'),
-            self.inputs[question.key], w.HTML(help_html)], layout=full())
+            self.inputs[question.key], w.HTML(help_html), *extra], layout=full())
+
+    def _forms_html(self) -> str:
+        """Forms with the same roles as the chosen one side by side: what differs is the
+        argumentation and the agreement; and why the general questions are not asked."""
+        from avgkit.classifier import classify
+
+        kb, t, lang = self.kb, self.t, self.lang
+        chosen = self.session.assessment.answers.get("data_exchange")
+        forms = kb.samenwerkingsvormen.forms
+        current = next((f for f in forms if f.data_exchange == chosen), None)
+        if current is None:
+            return ""
+        same = [f for f in forms if (f.provider_role, f.client_role) ==
+                (current.provider_role, current.client_role)]
+        parts = [f'<p class="muted small"><i>{html.escape(t["our_note"])}:</i> '
+                 f'{html.escape(t["forms_no_general"])}</p>']
+        if len(same) > 1:
+            rows = []
+            for f in same:
+                agreement = classify(data_exchange=f.data_exchange).agreement
+                name = agreement.name.get(lang) if agreement else "–"
+                argument = " ".join(a.get(lang) for a in f.argumentation)
+                mark = ' class="chosen"' if f is current else ""
+                rows.append(f"<tr{mark}><td><b>{f.number}</b></td>"
+                            f"<td>{html.escape(name)}</td>"
+                            f"<td>{html.escape(argument)}{_cites(f.citations)}</td></tr>")
+            numbers = ", ".join(str(f.number) for f in same)
+            relationship = kb.begrippen.relationships[current.relationship].get(lang)
+            same_roles = t.format("forms_same_roles", forms=numbers, relationship=relationship)
+            parts.insert(0, (
+                f'<p><b>{html.escape(same_roles)}</b> {html.escape(t["forms_what_differs"])}</p>'
+                f'<table class="forms-compared"><thead><tr><th>{html.escape(t["forms_form"])}</th>'
+                f'<th>{html.escape(t["forms_agreement"])}</th>'
+                f'<th>{html.escape(t["argumentation"])}</th></tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>'))
+        return f'<div class="avgkit">{"".join(parts)}</div>'
 
     def _build_agreement(self) -> None:
         t = self.t
@@ -147,26 +203,14 @@ class CollaborationView:
                                              description=t["agreement_reviewed_long"],
                                              indent=False, layout=w.Layout(width="auto"))
         contents = self.kb.overeenkomsten.verwerkersovereenkomst_contents
+        # the 14 points are built when a verwerkersovereenkomst is recorded (_build_points)
         self.point_boxes: dict[str, w.Checkbox] = {}
-        rows = []
-        for p in contents.points:
-            box = w.Checkbox(value=bool(a.points.get(p.id)), indent=False,
-                             layout=w.Layout(width="28px", flex="0 0 28px"))
-            box.observe(self.errors.guard(
-                lambda c, pid=p.id: self._save({f"agreement.points.{pid}": c["new"]})), "value")
-            self.point_boxes[p.id] = box
-            optional = (f' <span class="muted">({html.escape(t["vo_optional"])})</span>'
-                        if p.optional else "")
-            rows.append(w.HBox([box, w.HTML(
-                f'<div class="avgkit">{p.number}. {html.escape(p.text.get(self.lang))}'
-                f'{optional}{_cites(p.citations)}</div>', layout=w.Layout(flex="1 1 auto"))],
-                layout=w.Layout(align_items="flex-start")))
         intro = (f'<div class="avgkit"><h3>{html.escape(t["vo_review"])}</h3>'
                  f'<p class="muted small">{html.escape(contents.intro.get(self.lang))}'
                  f'{_cites(contents.citations)}</p><p class="muted small"><i>'
                  f'{html.escape(t["our_note"])}:</i> '
                  f'{html.escape(contents.optional_note.get(self.lang))}</p></div>')
-        self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro), *rows])
+        self.points_box = w.VBox([self.agreement_reviewed, w.HTML(intro)])
         self.agreement_remarks = w.HTML()
         self.agreement_kind.observe(self.errors.guard(
             lambda c: self._save({"agreement.kind": c["new"] or None})), "value")
@@ -184,27 +228,60 @@ class CollaborationView:
                                      self.agreement_remarks, self.points_box,
                                      w.HBox([self.draft_button, self.draft_result])])
 
-    # behaviour -----------------------------------------------------------------------------
-    def make_draft(self) -> Path | None:
-        """Write the draft agreement next to the store (<store folder>/concepten/)."""
-        from avgkit.drafts import DraftError, save_draft
+    def _build_points(self) -> None:
+        """The review rows of the 14 points of a verwerkersovereenkomst (built once)."""
+        if self.point_boxes:
+            return
+        t, a = self.t, self.session.assessment.agreement
+        rows = []
+        for p in self.kb.overeenkomsten.verwerkersovereenkomst_contents.points:
+            box = w.Checkbox(value=bool(a.points.get(p.id)), indent=False,
+                             layout=w.Layout(width="28px", flex="0 0 28px"))
+            box.observe(self.errors.guard(
+                lambda c, pid=p.id: self._save({f"agreement.points.{pid}": c["new"]})), "value")
+            self.point_boxes[p.id] = box
+            optional = (f' <span class="muted">({html.escape(t["vo_optional"])})</span>'
+                        if p.optional else "")
+            rows.append(w.HBox([box, w.HTML(
+                f'<div class="avgkit">{p.number}. {html.escape(p.text.get(self.lang))}'
+                f'{optional}{_cites(p.citations)}</div>', layout=w.Layout(flex="1 1 auto"))],
+                layout=w.Layout(align_items="flex-start")))
+        self.points_box.children = (*self.points_box.children, *rows)
 
-        folder = Path(self.session.store.path).parent / "concepten"
+    # behaviour -----------------------------------------------------------------------------
+    def make_draft(self) -> bytes | None:
+        """Make the draft agreement in memory and offer it as a browser download ("Downloaden
+        …"); nothing is written on the server. None (with the reason) when no draft applies."""
+        import io
+
+        from avgkit.drafts import DraftError, build_draft, render_docx
+        from avgkit.widgets.browser import download_html, safe_filename, size_text
+
+        a = self.session.assessment
         try:
-            path = save_draft(self.session.assessment, folder, "docx", self.lang)
+            draft = build_draft(a, self.lang)
         except DraftError as exc:
             self.draft_result.value = (f'<span class="avgkit muted">'
                                        f'{html.escape(self.t["draft_refused"].format(reason=exc))}'
                                        f'</span>')
             return None
-        self.draft_result.value = (f'<span class="avgkit">'
-                                   f'{html.escape(self.t["draft_saved"].format(path=path))}</span>')
-        return path
+        buffer = io.BytesIO()
+        render_docx(draft, buffer)
+        data = buffer.getvalue()
+        name = safe_filename(f"{a.id}-{draft.kind}.docx")
+        label = self.t.format("download_label", name=name)
+        self.draft_result.value = (
+            f'<span class="avgkit">{download_html(data, name, label)} <span class="muted small">'
+            f'{html.escape(self.t.format("draft_ready", size=size_text(len(data), self.lang)))}'
+            '</span></span>')
+        return data
 
     def _save(self, changes: dict[str, Any]) -> None:
         if self._syncing:
             return
-        self.session.save(changes)
+        if not self.session.save(changes):
+            self.sync()  # refused: show the stored value again, the reason is in the status
+            return
         self.refresh()
 
     def _answered(self, key: str, value: Any) -> None:
@@ -257,7 +334,9 @@ class CollaborationView:
         if self.current not in keys:
             self.current = walkthrough.neighbour(a.answers, self.current, 0, kb)
         question = kb.question(self.current)
-        self.stack.selected_index = list(self.pages).index(self.current)
+        page = self.pages[self.current]
+        if self.stack.children != (page,):
+            self.stack.children = (page,)
         prog = walkthrough.progress(a.answers, self.current, kb)
         self.step_title.value = (f'<div class="avgkit"><b>{html.escape(t["step"])}: '
                                  f'{html.escape(t["step_" + question.step])}</b></div>')
@@ -282,10 +361,13 @@ class CollaborationView:
         self.agreement_remarks.value = fragment("remarks",
                                                 agreement_view(a, result, self.lang, kb)["remarks"],
                                                 t)
-        self.points_box.layout.display = (
-            "" if self.agreement_kind.value == "verwerkersovereenkomst" else "none")
+        is_vo = self.agreement_kind.value == "verwerkersovereenkomst"
+        if is_vo:
+            self._build_points()
+        self.points_box.layout.display = "" if is_vo else "none"
         self.header.value = self._header_html()
         self.screening.refresh()
+        self.forms_panel.value = self._forms_html()
 
     def _draw_step_buttons(self, keys: list[str]) -> None:
         answers = self.session.assessment.answers

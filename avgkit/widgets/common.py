@@ -86,11 +86,18 @@ class StatusLine:
         self.reload_button.layout.display = "" if reload else "none"
 
     def saved(self, version: int) -> None:
-        when = dt.datetime.now().strftime("%H:%M:%S")
+        from avgkit.widgets.formats import AMSTERDAM
+
+        when = dt.datetime.now(AMSTERDAM).strftime("%H:%M:%S %Z")  # the zone named
         self._show("saved", "saved", self.t.format("saved_version", version=version, time=when))
 
     def conflict(self, exc: Exception) -> None:
-        self._show("conflict", "error", f'{self.t["conflict"]} ({exc})', reload=True)
+        # the view shows the stored value again (Session.save reloads): say so, next to it
+        self._show("conflict", "error",
+                   f'{self.t["conflict"]} ({exc}) {self.t["refused_shown_stored"]}')
+
+    def refused(self, text: str) -> None:
+        self._show("refused", "error", text)
 
     def failed(self, exc: Exception) -> None:
         self._show("failed", "error", f'{self.t["not_saved"]}: {exc}')
@@ -120,11 +127,19 @@ class Session:
 
     def save(self, changes: dict[str, Any]) -> bool:
         """Write the changes; True if saved. A conflict or a store error is shown, not raised,
-        except that store errors other than conflicts also go to the error log via the caller."""
+        except that store errors other than conflicts also go to the error log via the caller.
+
+        Refused (False): a change to a completed (signed-off) assessment, and a conflicting
+        change; after a conflict the stored state is reloaded, so every view shows what is
+        stored, never the refused value as if it were saved."""
+        if self.assessment.locked_paths(changes):
+            self.status.refused(self.status.t["locked_refused"])
+            return False
         try:
             self.version = self.store.update(self.id, changes, self.who,
                                              base_version=self.version)
         except ConflictError as exc:
+            self.reload()
             self.status.conflict(exc)
             return False
         except Exception as exc:

@@ -48,15 +48,15 @@ class AssessmentPicker:
         self.open_button = w.Button(description=t["open"], icon="folder-open",
                                     button_style="primary", disabled=True)
         self.new_id = w.Text(description=t["field_id"], placeholder="SW-001",
-                             style={"description_width": "10em"}, layout=full())
+                             style={"description_width": "14em"}, layout=full())
         self.new_corporation = w.Text(description=t["field_corporation"],
-                                      style={"description_width": "10em"}, layout=full())
+                                      style={"description_width": "14em"}, layout=full())
         self.new_contractor = w.Text(description=t["field_contractor"],
-                                     style={"description_width": "10em"}, layout=full())
+                                     style={"description_width": "14em"}, layout=full())
         self.new_description = w.Textarea(description=t["field_description"],
-                                          style={"description_width": "10em"}, layout=full())
+                                          style={"description_width": "14em"}, layout=full())
         self.new_auditor = w.Text(description=t["field_auditor"], value=author(),
-                                  style={"description_width": "10em"}, layout=full())
+                                  style={"description_width": "14em"}, layout=full())
         self.create_button = w.Button(description=t["create"], icon="plus",
                                       button_style="success")
         self.message = w.HTML()
