@@ -76,8 +76,12 @@ def report_context(assessment: Assessment, lang: str = "nl",
         from markupsafe import Markup
 
         from avgkit.screen import render_html, screen
-        # issue 11: the lawfulness and DPIA screening (render_html escapes every value)
-        context["screening"] = Markup(render_html(screen(assessment), lang))
+        # issue 11: the lawfulness and DPIA screening (render_html escapes every value); the
+        # same Screening as the overview's column (avgkit.batch.summary), so the counts agree
+        screening = screen(assessment)
+        context["screening_result"] = screening
+        context["screening"] = Markup(render_html(screening, lang))
+        context["screening_section"] = Markup(render_html(screening, lang, heading=False))
     if "beveiliging" in sections and checklist_started(assessment):
         from avgkit.presentation import checklist_view
 

@@ -259,6 +259,14 @@ def summary_text(screening: Screening | dict[str, Any], lang: str = "nl") -> str
     return f"{_l('counts', lang).format(stop=counts['stop'], question=counts['question'])} · {dpia}"
 
 
+def stop_problems(screening: Screening, lang: str = "nl") -> list[dict[str, Any]]:
+    """The stops as findings of the report ('what is missing or wrong'), severity hoog."""
+    prefix = f"{_l('title', lang)} – {_l('stop', lang)}"
+    return [{"severity": "hoog", "text": f"{prefix}: {f.text.get(lang)}",
+             "citations": list(f.citations)}
+            for f in screening.findings if f.severity == "stop"]
+
+
 def render_html(screening: Screening, lang: str = "nl", heading: bool = True) -> str:
     """The screening as an HTML fragment: stops and questions first, then the DPIA outcome with
     what counted, what is still to check and who carries it out. Every text escaped."""

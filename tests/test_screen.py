@@ -1,6 +1,7 @@
 """Issue 11: the lawfulness stops and questions and the DPIA screening (avgkit.screen), each rule
 with its citation; the example portfolio; `avgkit screen`; the collaboration view's panel."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -223,3 +224,45 @@ def test_the_report_and_the_overview_show_the_screening():
     assert "Rechtmatigheid en DPIA" in page and "art. 87 AVG" in page
     assert "<i>Aannemer</i>" not in page
     assert "Lawfulness and DPIA" in render_report(a, "en")
+
+
+def test_a_stop_is_a_finding_of_the_report_and_the_same_count_in_the_overview():
+    """12a's structure: the section in samenwerking.ipynb right after the findings, the stop
+    among 'what is missing or wrong', the overview's column, tile and priorities agree."""
+    from avgkit import show
+    from avgkit.batch.overview import build_context
+    from avgkit.batch.priorities import prioritise
+    from avgkit.batch.summary import summarise
+    from avgkit.html import render
+
+    nb = json.loads((ROOT / "notebooks" / "samenwerking.ipynb").read_text("utf-8"))
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code.index("show.screening(report)") == code.index("show.findings(report)") + 1
+    md = {tuple(c["metadata"].get("tags", [])): "".join(c["source"])
+          for c in nb["cells"] if c["cell_type"] == "markdown"}
+    assert md[("report-only", "lang-nl")] and any(
+        "## Rechtmatigheid en DPIA" in "".join(c["source"]) for c in nb["cells"])
+    assert any("## Lawfulness and DPIA" in "".join(c["source"]) for c in nb["cells"])
+
+    a = with_facts({"bsn": True, "email_marketing": True, "marketing_consent": False})
+    report = show.Report("samenwerking", a, "nl")
+    problems = [p["text"] for p in report.context["problems"]]
+    stops = [p for p in problems if p.startswith("Rechtmatigheid en DPIA – Stop:")]
+    assert len(stops) == 2 and any("BSN" in p for p in stops)
+    findings_html = show.render_section(report, "findings")
+    assert "Rechtmatigheid en DPIA – Stop: De opdrachtnemer verwerkt het BSN" in findings_html
+    section = show.render_section(report, "screening")
+    assert "art. 87 AVG" in section and "<h2>" not in section  # the heading is the markdown
+
+    record = {"id": a.id, "status": "ok", "summary": summarise(a)}
+    prio = prioritise(record, "nl")
+    assert prio.tier in ("verplicht", "ernstig") and "rechtmatigheid-stop:bsn-stop" in prio.problems
+    clean = with_facts({"bsn": False}, id="SW-2")
+    clean_prio = prioritise({"id": "SW-2", "status": "ok", "summary": summarise(clean)}, "nl")
+    assert not any(p.startswith("rechtmatigheid-stop") for p in clean_prio.problems)
+    ctx = build_context([record], [], "nl", dt.datetime(2026, 1, 1), None)
+    row = ctx["rows"][0]
+    assert row["screening_stops"] == len(stops) == 2 and row["screening_severity"] == "hoog"
+    assert ctx["totals"]["screening_stops"] == 1
+    table = render("overzicht_sections.html.j2", section="table", css="", shown=10, **ctx)
+    assert "2 stop(s)" in table and 'class="sev-hoog">2 stop(s)' in table

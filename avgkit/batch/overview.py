@@ -89,6 +89,18 @@ def _screening_text(screening: dict[str, Any] | None, lang: str) -> str:
     return summary_text(screening, lang)
 
 
+def _screening_severity(screening: dict[str, Any] | None) -> str:
+    """hoog: a stop; midden: a question or a DPIA required; open: not screened or open."""
+    if not screening:
+        return "open"
+    counts = screening.get("counts") or {}
+    if counts.get("stop"):
+        return "hoog"
+    if counts.get("question") or screening["dpia"]["outcome"] == "required":
+        return "midden"
+    return "open" if screening["dpia"]["outcome"] == "open" else "laag"
+
+
 def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """The one table behind index.html, results.xlsx and results.csv, most urgent first."""
     labels = _labels(lang)
@@ -128,6 +140,8 @@ def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
             "open_checklist": checklist_open,
             # issue 11: stops/questions and the DPIA outcome (avgkit.screen)
             "screening": _screening_text(s.get("screening"), lang),
+            "screening_stops": ((s.get("screening") or {}).get("counts") or {}).get("stop", 0),
+            "screening_severity": _screening_severity(s.get("screening")),
             "overdue": len(s.get("actions_overdue") or []),
             "assessment_status": (labels[f"assessment_{s['status']}"] if s.get("status")
                                   else ""),
@@ -230,6 +244,7 @@ def build_context(records: list[dict[str, Any]], refused: list[str], lang: str,
                    "failed": len(failed), "refused": len(refused),
                    "required": len(required), "recommended": len(recommended),
                    "insufficient": verdicts.get("onvoldoende", 0),
+                   "screening_stops": sum(1 for r in rows if r["screening_stops"]),
                    "signed": signed, "assessed": len(summaries),
                    "final": sum(1 for r in summaries if r["summary"].get("status") == "afgerond")},
         "roles_chart": bar_chart(roles.most_common()),
