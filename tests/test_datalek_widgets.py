@@ -166,3 +166,44 @@ def test_the_app_without_an_assessment_shows_the_picker(store, tmp_path):
     assert app.form is None and app.body.children == (app.picker.widget,)
     assert split_incident("id=SW-VO&incident=DL-1&lang=en") == ("id=SW-VO&lang=en", "DL-1", [])
     assert split_incident("incident=../x")[1:] == (None, ["incident: not a valid incident id"])
+
+
+def test_on_the_team_server_the_form_uses_the_servers_store_the_hub_user_and_downloads(
+        tmp_path, monkeypatch):
+    """Server mode: open_store() (store= in the URL dropped unread), changes recorded under the
+    logged-in user (not $USER), and 'Rapport opslaan' a browser download, never a file."""
+    import base64
+    import re
+
+    from avgkit import identity
+    from avgkit.widgets.datalek import run
+
+    path = tmp_path / "server.sqlite"
+    with Store(path) as s:
+        s.create(processor_assessment(agreement=AgreementInPlace(kind="verwerkersovereenkomst")),
+                 "tester")
+    other = tmp_path / "other.sqlite"
+    monkeypatch.setenv("AVGKIT_STORE", str(path))
+    monkeypatch.setenv(identity.SERVER_ENV, "1")
+    monkeypatch.setenv(identity.HUB_USER_ENV, "bob")
+    monkeypatch.setenv(identity.ROLE_ENV, "auditor")
+    monkeypatch.setenv("USER", "mallory")
+    monkeypatch.chdir(tmp_path)
+    app = run(query=f"id=SW-VO&store={other}", reports_dir=str(tmp_path / "reports"))
+    assert not other.exists()
+    assert "opslag" in app.message.value  # the ignored store= is said, without its value
+    assert str(other) not in app.message.value
+    f = app.form
+    assert f is not None and f.who == "bob" and f.reports_dir is None
+    f.discovered_at.value = dt.datetime(2025, 3, 29, 10, 0)
+    f.reporter.value = "<b>J. Jansen</b>"
+    with Store(path) as s:
+        assert {c.who for c in s.history("SW-VO")} >= {"bob"}
+        assert "mallory" not in {c.who for c in s.history("SW-VO")}
+    f.export_button.click()
+    assert not (tmp_path / "reports").exists() and not list(tmp_path.glob("**/*.html"))
+    link = re.search(r'download="([^"]+)" href="data:text/html;charset=utf-8;base64,([^"]+)"',
+                     f.message.value)
+    assert link and link.group(1) == "SW-VO-DL-20250329-1.html"
+    page = base64.b64decode(link.group(2)).decode("utf-8")
+    assert "&lt;b&gt;J. Jansen&lt;/b&gt;" in page and "<b>J. Jansen" not in page

@@ -4,6 +4,12 @@
     DatalekApp(store, lang, assessment_id).widget    # the frame: language, back to the list
     run(assessment_id, store_path, lang, interactive, incident_id)   # what the notebook calls
 
+The query string is read with avgkit.notebook.query_string() (a preheated Voilà kernel waits
+for the request). On the team server (avgkit.identity.server_mode()) the store is the server's
+(avgkit.server.session.open_store(), `store=` in the URL dropped unread), changes are recorded
+under the logged-in user, and "Rapport opslaan" offers the report as a browser download instead
+of writing a file on the server.
+
 All rules live in avgkit.breach; this module only turns widget values into an Incident and the
 plan back into HTML. Every change that gives a valid incident is saved at once (with the
 version it was read at, so a concurrent edit of the same field is refused, not overwritten).
@@ -47,7 +53,7 @@ class DatalekForm:
     """One incident of one assessment: the seven questions of Bijlage 3 and the dates."""
 
     def __init__(self, store, assessment_id: str, lang: str = "nl", incident_id: str | None = None,
-                 who: str = "", autosave: bool = True, reports_dir: str | Path = "reports",
+                 who: str = "", autosave: bool = True, reports_dir: str | Path | None = "reports",
                  now=None):
         self.lang = check_lang(lang)
         self.kb = load_knowledge()
@@ -55,9 +61,10 @@ class DatalekForm:
         self.store = store
         self.incidents = IncidentStore(store)
         self.assessment_id = assessment_id
-        self.who = who or os.environ.get("USER") or "notebook"
+        self.who = who or _author()
         self.autosave = autosave
-        self.reports_dir = Path(reports_dir)
+        # None: "Rapport opslaan" offers a browser download (team server), never a file there
+        self.reports_dir = Path(reports_dir) if reports_dir is not None else None
         self.now = now  # a fixed "now" for tests; None: the clock
         self.base_version: int | None = None
         self.loading = False
@@ -412,26 +419,56 @@ class DatalekForm:
                 self.loading = False
         return version
 
-    def export(self) -> Path:
-        """Write the incident report (HTML) to the reports folder; returns its path."""
+    def _report(self) -> tuple[str, str]:
+        """(file name, HTML) of the incident report."""
         incident = self.incident()
         assessment = self.store.get(self.assessment_id)
         history = self.incidents.history(self.assessment_id, incident.id) \
             if self.current_id else []
+        name = (f"{breach.safe_filename(assessment.id)}-"
+                f"{breach.safe_filename(incident.id)}.html")
+        return name, breach.render_report(incident, assessment, self.lang, self._now(), history)
+
+    def export(self) -> Path:
+        """Write the incident report (HTML) to the reports folder; returns its path."""
+        if self.reports_dir is None:
+            raise ValueError("no reports folder here: the report is offered as a download")
+        name, page = self._report()
         self.reports_dir.mkdir(parents=True, exist_ok=True)
-        path = self.reports_dir / (f"{breach.safe_filename(assessment.id)}-"
-                                   f"{breach.safe_filename(incident.id)}.html")
-        path.write_text(breach.render_report(incident, assessment, self.lang, self._now(),
-                                             history), encoding="utf-8")
+        path = self.reports_dir / name
+        path.write_text(page, encoding="utf-8")
         return path
+
+    def download(self) -> str:
+        """The incident report as a download link (made in memory, no file written)."""
+        from avgkit.presentation import Labels
+        from avgkit.widgets.browser import download_html, size_text
+
+        name, page = self._report()
+        data = page.encode("utf-8")
+        t = Labels(self.lang)
+        link = download_html(data, name, t.format("download_label", name=name))
+        ready = t.format("report_ready", size=size_text(len(data), self.lang))
+        return (f'<span class="avgkit">{link} <span class="muted small">'
+                f"{html.escape(ready)}</span></span>")
 
     def _export_clicked(self) -> None:
         try:
+            if self.reports_dir is None:
+                self.message.value = self.download()
+                return
             path = self.export()
         except ValueError as exc:
             self.message.value = html.escape(self.t("not_saved").format(problem=exc))
             return
         self.message.value = html.escape(self.t("report_saved").format(path=path))
+
+
+def _author() -> str:
+    """Who a change is recorded under: the hub user on the team server, else the OS user."""
+    from avgkit.identity import author
+
+    return author()
 
 
 def _checkout_relative(path: Path) -> Path:
@@ -459,7 +496,7 @@ class DatalekApp:
     chosen yet (so Run All in JupyterLab and a Voilà URL without ?id= both work)."""
 
     def __init__(self, store, lang: str = "nl", assessment_id: str | None = None,
-                 incident_id: str | None = None, reports_dir: str | Path = "reports",
+                 incident_id: str | None = None, reports_dir: str | Path | None = "reports",
                  who: str = "", now=None):
         self.store, self.reports_dir, self.who, self.now = store, reports_dir, who, now
         self.widget = w.VBox(layout=w.Layout(width="100%"))
@@ -570,11 +607,15 @@ def run(assessment_id: str = "", store: str = "", lang: str = "nl", interactive:
     of every incident of the assessment, no widgets."""
     from IPython.display import HTML, display
 
-    from avgkit.notebook import parse_query, store_problem_html
+    from avgkit.identity import server_mode
+    from avgkit.notebook import parse_query, query_string, store_problem_html
     from avgkit.store import Store, StoreError
 
     check_lang(lang)
+    server = server_mode()
     if not interactive:
+        if server:
+            raise ValueError("report mode is not served by the team server")
         if not assessment_id:
             raise ValueError("report mode of the datalek notebook needs an assessment_id")
         path = store_path(store)
@@ -590,21 +631,44 @@ def run(assessment_id: str = "", store: str = "", lang: str = "nl", interactive:
                 incident, assessment, lang,
                 history=incidents.history(assessment_id, incident.id), standalone=False)))
         return None
-    rest, query_incident, problems = split_incident(
-        os.environ.get("QUERY_STRING") if query is None else query)
+    load_knowledge()  # done before a preheated kernel waits for its visitor
+    if query is None:
+        query = query_string()
+    had_store = False
+    if server:  # team server: the URL names no file on the server; the value is never read
+        from avgkit.server.session import split_store_param
+
+        query, had_store = split_store_param(query)
+    rest, query_incident, problems = split_incident(query)
     params = parse_query(rest)
     assessment_id = params.assessment_id or assessment_id
     lang = params.lang or lang
     incident_id = query_incident or incident_id
-    path = store_path(params.store or store)
-    reports = Path(reports_dir) if reports_dir else _checkout_relative(Path("reports"))
+    ignored = [*params.ignored, *problems]
     try:
-        st = Store(path)
+        if server:
+            from avgkit.presentation import Labels
+            from avgkit.server.session import open_store
+
+            if had_store:
+                ignored.insert(0, Labels(lang)["server_store_fixed"])
+            try:
+                st = open_store()
+            except StoreError:
+                display(HTML('<div class="message error" style="color:#a61b1b">'
+                             f'{html.escape(Labels(lang)["server_store_unavailable"])}</div>'))
+                return None
+            reports, who = None, _author()
+        else:
+            st = Store(store_path(params.store or store))
+            reports = Path(reports_dir) if reports_dir else _checkout_relative(Path("reports"))
+            who = ""
     except StoreError as exc:
         display(HTML(store_problem_html(lang, exc)))
         return None
-    app = DatalekApp(st, lang, assessment_id or None, incident_id or None, reports_dir=reports)
-    if params.ignored or problems:
-        app.warn_ignored([*params.ignored, *problems])
+    app = DatalekApp(st, lang, assessment_id or None, incident_id or None, reports_dir=reports,
+                     who=who)
+    if ignored:
+        app.warn_ignored(ignored)
     display(app.widget)
     return app
