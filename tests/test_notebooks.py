@@ -39,7 +39,9 @@ def test_auditor_notebooks_have_the_shared_parameters(name):
     assert names == {"assessment_id": "", "store_path": "", "lang": "nl", "interactive": True}
     # the cells only call avgkit: no logic in the notebook, a line or two per cell
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "from avgkit.notebook import run" in code and "from avgkit import show" in code
+    assert "from avgkit.notebook import run" in code
+    if name != "start.ipynb":  # the front door has no report sections (issue 13)
+        assert "from avgkit import show" in code
     for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
             lines = [x for x in cell.source.splitlines() if x.strip() and not x.startswith("#")]
