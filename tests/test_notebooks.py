@@ -40,7 +40,7 @@ def test_auditor_notebooks_have_the_shared_parameters(name):
     # the cells only call avgkit: no logic in the notebook, a line or two per cell
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "from avgkit.notebook import run" in code
-    if name != "start.ipynb":  # the front door has no report sections (issue 13)
+    if name != "start.ipynb":  # the report notebooks show their sections through avgkit.show
         assert "from avgkit import show" in code
     for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
