@@ -17,7 +17,7 @@ TEMPLATE = "avgkit"
 START = "voila/render/start.ipynb"
 # Notebooks that read their query string without avgkit.notebook.query_string(): a preheated
 # kernel would run them before the request, so they get a fresh kernel per page.
-COLD_NOTEBOOKS = ("datalek.ipynb",)
+COLD_NOTEBOOKS: tuple[str, ...] = ()
 
 
 def template_root() -> Path:

@@ -43,6 +43,36 @@ class Action(BaseModel):
     finding: str | None = None  # e.g. a measure id of the checklist
 
 
+class ScreeningAnswers(BaseModel):
+    """The answers of the lawfulness and DPIA screening (avgkit.screen; issue 11): the facts of
+    knowledge/rechtmatigheid.yaml by id (absent = not answered), the purpose in the auditor's
+    words, and per finding id the ground the auditor recorded (e.g. the art. 9(2) exception)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    facts: dict[str, bool | None] = Field(default_factory=dict)
+    purpose: str = ""
+    grounds: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("facts")
+    @classmethod
+    def _known_facts(cls, value: dict[str, bool | None]) -> dict[str, bool]:
+        from avgkit.knowledge import load_knowledge
+
+        known = [f.id for f in load_knowledge().rechtmatigheid.facts]
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise ValueError(f"unknown screening fact {unknown[0]!r}; known: {', '.join(known)}")
+        return {k: v for k, v in value.items() if v is not None}
+
+    @field_validator("grounds", mode="before")
+    @classmethod
+    def _no_empty_grounds(cls, value: Any) -> Any:
+        """A cleared ground (None or blank) is no ground."""
+        if not isinstance(value, dict):
+            return value
+        return {k: v.strip() if isinstance(v, str) else v for k, v in value.items()
+                if v is not None and not (isinstance(v, str) and not v.strip())}
 class SignOff(BaseModel):
     """Who completed ("afgerond") the assessment, in which role, on which day, and which store
     version they signed. While it is set the answers are locked (see `locked_paths`)."""
@@ -77,6 +107,8 @@ class Assessment(BaseModel):
     status: Status = "concept"
     # Possible data breaches by incident id, in avgkit.breach.Incident JSON form (issue 7).
     incidents: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Lawfulness and DPIA screening answers (issue 11, avgkit.screen).
+    screening: ScreeningAnswers = Field(default_factory=ScreeningAnswers)
     # Sign-off of a completed assessment (issue 13); None while it is a concept. Reopening
     # clears it and records why in reopen_reason (so the reason is in the history).
     signoff: SignOff | None = None

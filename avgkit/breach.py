@@ -35,7 +35,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 QUESTION_IDS = ("q1", "q2", "q3", "q4", "q5", "q6", "q7")
 Party = Literal["client", "provider"]
 TIME_FIELDS = ("discovered_at", "period_start", "period_end", "other_party_informed_at",
-               "ap_notified_at", "subjects_informed_at")
+               "ap_notified_at", "subjects_informed_at", "other_ap_notified_at")
 
 
 # --- times -------------------------------------------------------------------------------
@@ -75,6 +75,24 @@ def hours_between(start: dt.datetime, end: dt.datetime) -> float:
 
 # --- the record ----------------------------------------------------------------------------
 
+Risk = Literal["geen", "risico", "hoog"]
+EXCEPTION_IDS = ("34-3-a", "34-3-b", "34-3-c")
+
+
+class Phase(BaseModel):
+    """One step of a notification in phases (art. 33 lid 4 AVG): when, and what was notified."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: dt.datetime
+    what: str = ""
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _amsterdam(cls, value: Any) -> Any:
+        return local_time(value, "phases.at")
+
+
 class Incident(BaseModel):
     """One possible data breach, as recorded by the party that found it."""
 
@@ -98,6 +116,25 @@ class Incident(BaseModel):
     subjects_informed_at: dt.datetime | None = None
     status: Literal["open", "gesloten"] = "open"
     notes: str = ""
+    # issue 11: the risk assessment (art. 33/34 AVG), what art. 33(3) adds to the seven questions,
+    # the art. 34(3) exceptions (id -> met), notification in phases (art. 33(4)), and for joint
+    # controllers the other party's own notification to the AP.
+    risk: Risk | None = None  # None: not yet weighed
+    contact_point: str = ""
+    consequences: str = ""
+    measures: str = ""
+    exceptions: dict[str, bool] = Field(default_factory=dict)
+    phases: list[Phase] = Field(default_factory=list)
+    other_ap_notified_at: dt.datetime | None = None
+
+    @field_validator("exceptions")
+    @classmethod
+    def _known_exceptions(cls, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - set(EXCEPTION_IDS))
+        if unknown:
+            raise ValueError(f"unknown exception {unknown[0]!r}; the exceptions of art. 34(3) AVG "
+                             f"are {', '.join(EXCEPTION_IDS)}")
+        return dict(value)
 
     @field_validator("id")
     @classmethod
@@ -134,7 +171,8 @@ class Incident(BaseModel):
                              f"({self.persons_max})")
         if self.period_start and self.period_end and self.period_start > self.period_end:
             raise ValueError("period_start is after period_end")
-        for name in ("other_party_informed_at", "ap_notified_at", "subjects_informed_at"):
+        for name in ("other_party_informed_at", "ap_notified_at", "subjects_informed_at",
+                     "other_ap_notified_at"):
             when = getattr(self, name)
             if when is not None and when < self.discovered_at:
                 raise ValueError(f"{name} ({when:%Y-%m-%d %H:%M}) is before discovered_at "
@@ -161,9 +199,9 @@ def incident_error(exc: ValidationError) -> str:
 class Deadline:
     id: str
     actor: Party  # whose duty it is
-    hours: int
+    hours: int | None  # None: "zonder onredelijke vertraging" (no fixed hours)
     start: dt.datetime
-    due: dt.datetime
+    due: dt.datetime | None
     text: Text
     citations: tuple[str, ...]
     clause: str | None  # "verwerkersovereenkomst/7.1": the model clause behind it
@@ -175,6 +213,8 @@ class Deadline:
         not_required."""
         if self.not_required:
             return "not_required", 0.0
+        if self.due is None:
+            return ("done", 0.0) if self.done_at is not None else ("asap", 0.0)
         if self.done_at is not None:
             late = hours_between(self.due, self.done_at)
             return ("late", late) if late > 0 else ("on_time", -late)
@@ -211,55 +251,118 @@ def _other(party: Party) -> Party:
 
 
 def plan(incident: Incident, assessment: Assessment) -> Plan:
-    """What the party that found the incident must do, and by when, given the roles of the
-    assessment (Modelverwerkersovereenkomst art. 7; Modelregeling art. 6; art. 33, 34 AVG)."""
-    kb = load_knowledge().datalekken
-    rules = {d.id: d for d in kb.deadlines}
+    """What each party must do about the incident, and by when, given the roles of the
+    assessment, the agreement in place and the risk (art. 33, 34 AVG; Modelverwerkersovereenkomst
+    art. 7; Modelregeling art. 6).
+
+    The law sets the duties per role: a processor informs the controller "zonder onredelijke
+    vertraging" (art. 33(2)); each controller, and each joint controller for itself, notifies the
+    AP within 72 hours of its own awareness (art. 33(1)) unless there is no risk (then it only
+    documents, art. 33(5)); with a high risk the controller informs the data subjects (art. 34(1))
+    unless an art. 34(3) exception is recorded. The 24 hours come from the agreements and apply
+    only where the assessment records that agreement; a recorded agreement that does not fit the
+    roles still binds and is kept, with a note."""
+    kb = load_knowledge()
+    dk = kb.datalekken
+    rules = {d.id: d for d in dk.deadlines}
     result = assessment.classification()
-    party = incident.discovered_by
-    role = result.client_role if party == "client" else result.provider_role
+    party, other = incident.discovered_by, _other(incident.discovered_by)
+    roles = {"client": result.client_role, "provider": result.provider_role}
+    role = roles[party]
     rel = result.relationship
     found = incident.discovered_at
     informed = incident.other_party_informed_at
+    agreement = assessment.agreement.kind
     deadlines: list[Deadline] = []
-    notices: list[str] = []
+    notices: list[tuple[str, dict[str, Any]]] = []
 
     def deadline(rule_id: str, actor: Party, start: dt.datetime, done: dt.datetime | None,
                  not_required: bool = False) -> None:
         r = rules[rule_id]
-        deadlines.append(Deadline(r.id, actor, r.hours, start, add_hours(start, r.hours), r.text,
+        due = add_hours(start, r.hours) if r.hours else None
+        deadlines.append(Deadline(r.id, actor, r.hours, start, due, r.text,
                                   tuple(r.citations), r.clause, done, not_required))
 
-    ap_skip = incident.ap_required is False and bool(incident.ap_reason.strip())
+    def note(notice_id: str, **values: Any) -> None:
+        if notice_id not in (n for n, _ in notices):
+            notices.append((notice_id, values))
+
+    ap_skip = (incident.risk == "geen"
+               or (incident.ap_required is False and bool(incident.ap_reason.strip())))
+    excepted = any(incident.exceptions.get(e) for e in EXCEPTION_IDS)
+
+    def controller_duties(actor: Party, aware: dt.datetime, ap_done: dt.datetime | None) -> None:
+        deadline("melding-ap", actor, aware, ap_done, ap_skip)
+        if incident.risk == "hoog":
+            deadline("informeer-betrokkenen", actor, aware, incident.subjects_informed_at,
+                     excepted)
+
+    # The agreements' own 24 hours: only where the agreement is recorded; kept even where the
+    # roles came out otherwise (a signed agreement still binds), with a note.
+    contract_24 = {"verwerkersovereenkomst": ("informeer-verwerkingsverantwoordelijke",
+                                              party == "provider", role is Role.PROCESSOR),
+                   "regeling-gezamenlijke-verantwoordelijkheid": (
+                       "informeer-medeverantwoordelijke", True, role is Role.JOINT_CONTROLLER),
+                   "verwerkingsverantwoordelijkenovereenkomst": (
+                       "informeer-andere-verantwoordelijke", True,
+                       rel is Relationship.CONTROLLER_TO_CONTROLLER)}
+    if agreement in contract_24:
+        rule_id, applies, fits = contract_24[agreement]
+        if applies:
+            deadline(rule_id, party, found, informed)
+            if role is not None and not fits:
+                roles_kb = kb.begrippen.roles
+                note("overeenkomst-bindt", agreement=kb.agreement(agreement).name,
+                     role=roles_kb[role.name])
+    has_24 = bool(deadlines)
+
     controller_notices = ["motivering-vertraging", "betrokkenen", "documenteren"]
     if role is None:
-        notices.append("rol-onbekend")
-        deadline("informeer-verwerkingsverantwoordelijke", party, found, informed)
+        note("rol-onbekend")
+        if not has_24:
+            deadline("verwerker-zonder-vertraging", party, found, informed)
         deadline("melding-ap", party, found, incident.ap_notified_at, ap_skip)
     elif role is Role.NONE:
-        notices.append("geen-rol")
+        note("geen-rol")
     elif role is Role.PROCESSOR:
-        deadline("informeer-verwerkingsverantwoordelijke", party, found, informed)
-        deadline("melding-ap", _other(party), informed or found, incident.ap_notified_at, ap_skip)
-        notices += ["verwerker-geen-melding", "kennisname"]
+        if not has_24:
+            deadline("verwerker-zonder-vertraging", party, found, informed)
+            note("24-uur-alleen-met-overeenkomst")
+        controller_duties(other, informed or found, incident.ap_notified_at)
+        note("verwerker-geen-melding")
+        note("kennisname")
     elif role is Role.JOINT_CONTROLLER:
-        deadline("informeer-medeverantwoordelijke", party, found, informed)
-        deadline("melding-ap", party, found, incident.ap_notified_at, ap_skip)
-        notices += ["ieder-eigen-deel", *controller_notices]
+        if not has_24:
+            note("geen-regeling-24-uur")
+        controller_duties(party, found, incident.ap_notified_at)
+        if roles[other] is Role.JOINT_CONTROLLER:
+            controller_duties(other, informed or found, incident.other_ap_notified_at)
+            note("ieder-eigen-72-uur")
+        note("ieder-eigen-deel")
+        for n in controller_notices:
+            note(n)
     else:  # a controller: of a processor, beside another controller, or on its own
-        if rel is Relationship.CONTROLLER_TO_CONTROLLER:
-            if assessment.agreement.kind == "verwerkingsverantwoordelijkenovereenkomst":
-                deadline("informeer-andere-verantwoordelijke", party, found, informed)
-            else:
-                notices.append("geen-afspraak-24-uur")
-        deadline("melding-ap", party, found, incident.ap_notified_at, ap_skip)
-        notices += controller_notices
-    if ap_skip and role is not Role.NONE:
-        notices.append("ap-niet-nodig")
-    if deadlines:
-        notices.append("kalenderuren")
-    out = tuple(Notice(n, kb.notices[n].text, tuple(kb.notices[n].citations),
-                       kb.notices[n].clause, kb.notices[n].ours) for n in notices)
+        if rel is Relationship.CONTROLLER_TO_CONTROLLER and not has_24:
+            note("geen-afspraak-24-uur")
+        controller_duties(party, found, incident.ap_notified_at)
+        for n in controller_notices:
+            note(n)
+    if role is not Role.NONE:
+        if incident.risk is None:
+            note("risico-afwegen")
+        elif incident.risk == "geen":
+            note("alleen-documenteren")
+        elif incident.risk == "hoog" and excepted:
+            note("uitzondering-betrokkenen")
+        if ap_skip and incident.risk != "geen":
+            note("ap-niet-nodig")
+        if incident.phases:
+            note("gefaseerd")
+    if any(d.hours for d in deadlines):
+        note("kalenderuren")
+    out = tuple(Notice(n, dk.notices[n].text.format(**values) if values else dk.notices[n].text,
+                       tuple(dk.notices[n].citations), dk.notices[n].clause, dk.notices[n].ours)
+                for n, values in notices)
     return Plan(party, role, rel, tuple(deadlines), out)
 
 
@@ -393,10 +496,23 @@ def report_context(incident: Incident, assessment: Assessment, lang: str = "nl",
             (labels["ap_notified_at"].get(lang), format_time(incident.ap_notified_at, lang)),
             (labels["subjects_informed_at"].get(lang),
              format_time(incident.subjects_informed_at, lang)),
+            (labels["other_ap_notified_at"].get(lang),
+             format_time(incident.other_ap_notified_at, lang)),
+            (labels["risk"].get(lang), dk.risks[incident.risk].get(lang) if incident.risk
+             else labels["risk_unknown"].get(lang)),
+            (labels["contact_point"].get(lang), incident.contact_point),
+            (labels["consequences"].get(lang), incident.consequences),
+            (labels["measures"].get(lang), incident.measures),
+            *((f"{dk.exceptions[e].text.get(lang)} ({'; '.join(dk.exceptions[e].citations)})",
+               yes_no(incident.exceptions.get(e))) for e in EXCEPTION_IDS
+              if incident.risk == "hoog" or e in incident.exceptions),
+            *((f"{labels['phases'].get(lang)}: {format_time(ph.at, lang)}", ph.what)
+              for ph in incident.phases),
             (labels["status"].get(lang), dk.status[incident.status].get(lang)),
         ],
         "deadlines": [{
-            "text": d.text.get(lang), "who": who(d.actor), "due": format_time(d.due, lang),
+            "text": d.text.get(lang), "who": who(d.actor),
+            "due": format_time(d.due, lang) if d.due else labels["no_fixed_hours"].get(lang),
             "state": d.state(now)[0], "state_text": state_text(d, now, lang),
             "citations": "; ".join(d.citations),
             "clause": clause_text(d.clause).get(lang) if d.clause else "",
@@ -436,3 +552,86 @@ def render_report(incident: Incident, assessment: Assessment, lang: str = "nl",
 def safe_filename(text: str) -> str:
     """A file name part from an id: letters, digits, '.', '_' and '-' only."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "incident"
+
+
+# --- the breach register (art. 33 lid 5 AVG) ---------------------------------------------------
+
+REGISTER_COLUMNS = ("assessment", "corporation", "contractor", "incident", "discovered_at",
+                    "discovered_by", "status", "risk", "deadlines_met", "deadlines_missed",
+                    "deadlines_open", "ap_informed", "subjects_informed")
+
+
+def register_rows(store, lang: str = "nl", now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """One row per incident of every assessment in the store: status, risk, how many deadlines
+    were met, missed (late or overdue) or are still open, and whether the AP and the data subjects
+    were informed ('niet nodig' where the risk assessment or an art. 34(3) exception says so)."""
+    check_lang(lang)
+    dk = load_knowledge().datalekken
+    labels = dk.labels
+    now = local_time(now) if now else dt.datetime.now(AMSTERDAM)
+    rows = []
+    for assessment in store.list():
+        for _, data in sorted(assessment.incidents.items()):
+            incident = Incident.from_dict(data)
+            p = plan(incident, assessment)
+            states = [d.state(now)[0] for d in p.deadlines]
+
+            def informed(ids: tuple[str, ...], when: dt.datetime | None, p: Plan = p) -> str:
+                rows_ = [d for d in p.deadlines if d.id in ids]
+                if when is not None:
+                    return format_time(when, lang)
+                if rows_ and all(d.not_required for d in rows_):
+                    return labels["not_needed"].get(lang)
+                return labels["no"].get(lang)
+
+            rows.append({
+                "assessment": assessment.id, "corporation": assessment.corporation,
+                "contractor": assessment.contractor, "incident": incident.id,
+                "discovered_at": format_time(incident.discovered_at, lang),
+                "discovered_by": dk.parties[incident.discovered_by].get(lang),
+                "status": dk.status[incident.status].get(lang),
+                "risk": (dk.risks[incident.risk].get(lang) if incident.risk
+                         else labels["risk_unknown"].get(lang)),
+                "deadlines_met": sum(s in ("on_time", "done") for s in states),
+                "deadlines_missed": sum(s in ("late", "overdue") for s in states),
+                "deadlines_open": sum(s in ("open", "asap") for s in states),
+                "ap_informed": informed(("melding-ap",), incident.ap_notified_at),
+                "subjects_informed": (informed(("informeer-betrokkenen",),
+                                               incident.subjects_informed_at)
+                                      if incident.risk == "hoog" or incident.subjects_informed_at
+                                      else labels["not_needed"].get(lang)
+                                      if incident.risk in ("geen", "risico")
+                                      else labels["unknown"].get(lang)),
+            })
+    return rows
+
+
+def register_headers(lang: str = "nl") -> dict[str, str]:
+    labels = load_knowledge().datalekken.labels
+    names = {"assessment": "assessment", "incident": "incident", "discovered_at": "discovered_at",
+             "discovered_by": "discovered_by", "status": "status", "risk": "risk",
+             "deadlines_met": "deadlines_met", "deadlines_missed": "deadlines_missed",
+             "deadlines_open": "deadlines_open", "ap_informed": "ap_informed",
+             "subjects_informed": "subjects_informed"}
+    out = {k: labels[v].get(lang) for k, v in names.items()}
+    parties = load_knowledge().datalekken.parties
+    out["corporation"] = parties["client"].get(lang)
+    out["contractor"] = parties["provider"].get(lang)
+    return out
+
+
+def write_register_xlsx(rows: list[dict[str, Any]], path, lang: str = "nl") -> None:
+    """The register as one sheet; every text cell neutralised against spreadsheet formulas."""
+    from openpyxl import Workbook
+
+    from avgkit.processing_register import neutralise
+
+    headers = register_headers(lang)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = load_knowledge().datalekken.labels["incident"].get(lang)[:31]
+    ws.append([headers[c] for c in REGISTER_COLUMNS])
+    for row in rows:
+        ws.append([neutralise(row[c]) for c in REGISTER_COLUMNS])
+    ws.freeze_panes = "A2"
+    wb.save(path)

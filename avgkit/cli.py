@@ -10,8 +10,8 @@ from avgkit import __version__
 
 # Add a subcommand by adding its module name here.
 COMMANDS = ("classify", "checklist", "list", "show", "history", "export", "import",
-            "validate", "template", "batch", "draft", "register", "serve", "users",
-            "app")
+            "validate", "template", "batch", "draft", "register", "screen", "incidents",
+            "serve", "users", "app")
 
 
 class UsageError(Exception):

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from avgkit.answers import EMPTY_WORDS
-from avgkit.assessment import Action, AgreementInPlace, Assessment
+from avgkit.assessment import Action, AgreementInPlace, Assessment, ScreeningAnswers
 from avgkit.classifier import FACT_KEYS
 from avgkit.knowledge.schema import PortfolioColumn, normalise_header
 from avgkit.models import Text
@@ -60,7 +60,7 @@ __all__ = ["FILE_PROBLEMS", "MAX_BYTES", "MAX_CELLS", "MAX_ROWS", "Counter",
            "summarise"]
 
 CUSTOM_MEASURE = re.compile(r"\Aeigen-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen")
+ANSWER_GROUPS = ("vragen", "overeenkomst", "risico", "maatregelen", "rechtmatigheid")
 ACTION_DETAILS = ("action_owner", "action_due", "action_status")  # only with an action
 RISK_KEYS = ("data_kind", "data_subjects", "purpose", "retention", "organisation_size")
 
@@ -249,6 +249,15 @@ def _checklist(v: dict[str, Any], cols: dict[str, _Column]) -> dict[str, Any]:
             "answers": answers}
 
 
+def _screening(v: dict[str, Any]) -> ScreeningAnswers:
+    """The lawfulness/DPIA screening answers (issue 11): the optional columns whose key is a
+    fact of rechtmatigheid.yaml; the purpose of the risk profile is the purpose screened."""
+    from avgkit.screen import fact_ids
+
+    return ScreeningAnswers(facts={k: v[k] for k in fact_ids() if k in v},
+                            purpose=v.get("purpose", ""))
+
+
 def _assessment(row: _Row) -> PortfolioAssessment:
     v = row.values
     return PortfolioAssessment(
@@ -260,6 +269,7 @@ def _assessment(row: _Row) -> PortfolioAssessment:
         agreement=AgreementInPlace(kind=v.get("agreement"), date=v.get("agreement_date"),
                                    reviewed=v.get("agreement_reviewed", False),
                                    points=v.get("agreement_points", {})),
+        screening=_screening(v),
         actions=[Action(what=v["action"], owner=v.get("action_owner", ""),
                         due=v.get("action_due"), status=v.get("action_status") or "open")]
         if v.get("action") else [],

@@ -75,6 +75,15 @@ def report_context(assessment: Assessment, lang: str = "nl",
         context["collaboration"] = collaboration_view(result, lang, assessment, kb)
         context["agreement"] = agreement_view(assessment, result, lang, kb)
         context["answers"] = answers_view(assessment, lang, kb)
+        from markupsafe import Markup
+
+        from avgkit.screen import render_html, screen
+        # issue 11: the lawfulness and DPIA screening (render_html escapes every value); the
+        # same Screening as the overview's column (avgkit.batch.summary), so the counts agree
+        screening = screen(assessment)
+        context["screening_result"] = screening
+        context["screening"] = Markup(render_html(screening, lang))
+        context["screening_section"] = Markup(render_html(screening, lang, heading=False))
     if "beveiliging" in sections and checklist_started(assessment):
         from avgkit.presentation import checklist_view
 

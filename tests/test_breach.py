@@ -79,7 +79,9 @@ def test_times_are_shown_with_weekday_and_zone():
 # --- duties per role ------------------------------------------------------------------------
 
 def test_a_processor_informs_the_controller_within_24_hours_and_may_not_notify_the_ap():
-    p = plan(incident(discovered_at="2025-03-29 10:00"), processor_assessment())
+    # the 24 hours are the agreement's (model art. 7.1): with it recorded (issue 11)
+    p = plan(incident(discovered_at="2025-03-29 10:00"),
+             processor_assessment(agreement=AgreementInPlace(kind="verwerkersovereenkomst")))
     by_id = {d.id: d for d in p.deadlines}
     inform = by_id["informeer-verwerkingsverantwoordelijke"]
     assert (inform.actor, inform.hours, inform.due) == ("provider", 24, ams(2025, 3, 30, 11, 0))
@@ -110,8 +112,11 @@ def test_a_controller_notifies_the_ap_within_72_hours():
 
 
 def test_joint_controllers_inform_each_other_and_each_notify_their_part():
-    p = plan(incident(), joint_assessment())
-    assert [d.id for d in p.deadlines] == ["informeer-medeverantwoordelijke", "melding-ap"]
+    regeling = AgreementInPlace(kind="regeling-gezamenlijke-verantwoordelijkheid")
+    p = plan(incident(), joint_assessment(agreement=regeling))
+    assert [(d.id, d.actor) for d in p.deadlines] == [
+        ("informeer-medeverantwoordelijke", "provider"), ("melding-ap", "provider"),
+        ("melding-ap", "client")]
     assert p.deadlines[0].clause == "modelregeling/6.1"
     assert "ieder-eigen-deel" in {n.id for n in p.notices}
 
@@ -146,7 +151,7 @@ def test_two_controllers_24_hours_cite_the_disclosure_agreement_not_the_joint_re
 
 def test_undetermined_roles_show_both_deadlines_and_no_role_shows_none():
     p = plan(incident(), Assessment(id="X"))
-    assert [d.id for d in p.deadlines] == ["informeer-verwerkingsverantwoordelijke", "melding-ap"]
+    assert [d.id for d in p.deadlines] == ["verwerker-zonder-vertraging", "melding-ap"]
     assert p.notices[0].id == "rol-onbekend"
     none = Assessment(id="Y", answers={"data_exchange": "other",
                                        "provider_processes_personal_data": False})
@@ -200,7 +205,8 @@ def test_incident_json_round_trip_keeps_the_moment():
 
 def test_report_is_escaped_and_shows_deadlines_questions_and_clauses():
     evil = "<script>alert(1)</script>"
-    a = processor_assessment(corporation=evil)
+    a = processor_assessment(corporation=evil,
+                             agreement=AgreementInPlace(kind="verwerkersovereenkomst"))
     i = incident(discovered_at="2025-03-29 10:00", reporter=evil, answers={"q1": evil},
                  data_kinds=["bsn", evil], persons_min=2, persons_max=20)
     page = render_report(i, a, now=ams(2025, 3, 29, 12, 0))

@@ -8,6 +8,7 @@ import papermill as pm
 import pytest
 from samples_issue7 import processor_assessment
 
+from avgkit.assessment import AgreementInPlace
 from avgkit.breach import Incident, IncidentStore
 from avgkit.store import Store
 
@@ -31,7 +32,8 @@ def test_committed_without_outputs_and_with_parameters():
 def store_path(tmp_path):
     path = tmp_path / "store.sqlite"
     with Store(path) as s:
-        s.create(processor_assessment(), "tester")
+        s.create(processor_assessment(
+            agreement=AgreementInPlace(kind="verwerkersovereenkomst")), "tester")
         IncidentStore(s).save("SW-VO", Incident(
             id="DL-20250329-1", discovered_at="2025-03-29 10:00", discovered_by="provider",
             answers={"q1": "<script>alert(1)</script> laptop kwijt"}), "monteur")
@@ -67,3 +69,26 @@ def test_interactive_mode_builds_the_form(store_path, tmp_path):
              if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert views, "the form was not displayed"
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+
+
+# --- issue 11/13: the notebook opens without parameters (JupyterLab "Run All") ------------------
+
+def test_run_all_with_empty_parameters_shows_the_picker_not_an_error(store_path, tmp_path):
+    """Run All in JupyterLab: no assessment_id yet. It used to end in a ValueError."""
+    out = tmp_path / "out.ipynb"
+    import os
+    env_store = os.environ.get("AVGKIT_STORE")
+    os.environ["AVGKIT_STORE"] = str(store_path)
+    try:
+        pm.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
+                            parameters={})
+    finally:
+        if env_store is None:
+            os.environ.pop("AVGKIT_STORE", None)
+        else:
+            os.environ["AVGKIT_STORE"] = env_store
+    nb = nbformat.read(out, as_version=4)
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    views = [o for c in nb.cells for o in c.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert views, "the app (picker) was not displayed"

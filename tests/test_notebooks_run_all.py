@@ -12,8 +12,6 @@ from avgkit.store import Store
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-PENDING = {"datalek.ipynb": "Run All on the breach notebook is helper 11's fix (issue 13); "
-                            "remove this mark after merging"}
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +37,7 @@ def run_all(path, env_store, monkeypatch, parameters=None):
     return outputs, errors
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=False, reason=PENDING[p.name]))
-    if p.name in PENDING else p for p in NOTEBOOKS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_run_all_shows_the_app_without_error(path, store_env, monkeypatch):
     outputs, errors = run_all(path, store_env, monkeypatch)
     assert errors == []

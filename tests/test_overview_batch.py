@@ -86,10 +86,15 @@ def test_numbers_agree_between_overview_and_reports(example_out):
         count = re.search(r'class="open-count">Open vragen: (\d+) \((\d+) over de rolverdeling, '
                           r'(\d+) over de beveiliging\)', report)
         assert count, ident
-        assert cells[6].strip() == count[1], ident  # the overview's open questions = report's
+        assert cells[7].strip() == count[1], ident  # the overview's open questions = report's
+        # the lawfulness stops (issue 11): the overview's column, the report's section and
+        # its findings count the same stops
+        stops = report.count('<li class="severity-stop"')
+        assert cells[6].startswith(f"{stops} stop(s)"), ident
+        assert report.count("Rechtmatigheid en DPIA – Stop:") == stops, ident
         status = record["summary"]["status"]  # the assessment status, not the run status
-        assert cells[8].startswith(status) and f">{status}</span>" in report
-        assert "nog niet afgetekend" in cells[8] and "nog niet afgetekend" in report
+        assert cells[9].startswith(status) and f">{status}</span>" in report
+        assert "nog niet afgetekend" in cells[9] and "nog niet afgetekend" in report
     assert ">0 %<" not in html
 
 

@@ -32,8 +32,8 @@ VERDICT_ORDER = ("onvoldoende", "aandacht nodig", "voldoende")
 TABLE_COLUMNS = ["id", "priority", "first", "corporation", "contractor", "provider_role",
                  "client_role", "variants", "agreement_needed", "necessity",
                  "agreement_in_place", "agreement_fits", "agreement_state", "risk", "verdict",
-                 "score", "open_questions", "overdue", "assessment_status", "signed_off",
-                 "report_status", "report"]
+                 "score", "open_questions", "screening", "overdue", "assessment_status",
+                 "signed_off", "report_status", "report"]
 
 
 SEVERITY_COLOUR = {"hoog": "#b3261e", "midden": "#b36b00", "laag": "#1e7a3c", "open": "#5b6877"}
@@ -82,6 +82,26 @@ def open_counts(summary: dict[str, Any] | None) -> tuple[int, int]:
     return summary.get("open_questions") or 0, (summary.get("security") or {}).get("open") or 0
 
 
+def _screening_text(screening: dict[str, Any] | None, lang: str) -> str:
+    if not screening:
+        return ""
+    from avgkit.screen import summary_text
+
+    return summary_text(screening, lang)
+
+
+def _screening_severity(screening: dict[str, Any] | None) -> str:
+    """hoog: a stop; midden: a question or a DPIA required; open: not screened or open."""
+    if not screening:
+        return "open"
+    counts = screening.get("counts") or {}
+    if counts.get("stop"):
+        return "hoog"
+    if counts.get("question") or screening["dpia"]["outcome"] == "required":
+        return "midden"
+    return "open" if screening["dpia"]["outcome"] == "open" else "laag"
+
+
 def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """The one table behind index.html, results.xlsx and results.csv, most urgent first."""
     labels = _labels(lang)
@@ -119,6 +139,10 @@ def table_rows(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
             "open_questions": roles_open + checklist_open,
             "open_roles": roles_open,
             "open_checklist": checklist_open,
+            # issue 11: stops/questions and the DPIA outcome (avgkit.screen)
+            "screening": _screening_text(s.get("screening"), lang),
+            "screening_stops": ((s.get("screening") or {}).get("counts") or {}).get("stop", 0),
+            "screening_severity": _screening_severity(s.get("screening")),
             "overdue": len(s.get("actions_overdue") or []),
             "assessment_status": (labels[f"assessment_{s['status']}"] if s.get("status")
                                   else ""),
@@ -222,6 +246,7 @@ def build_context(records: list[dict[str, Any]], refused: list[str], lang: str,
                    "failed": len(failed), "refused": len(refused),
                    "required": len(required), "recommended": len(recommended),
                    "insufficient": verdicts.get("onvoldoende", 0),
+                   "screening_stops": sum(1 for r in rows if r["screening_stops"]),
                    "signed": signed, "assessed": len(summaries),
                    "final": sum(1 for r in summaries if r["summary"].get("status") == "afgerond")},
         "roles_chart": bar_chart(roles.most_common()),

@@ -112,6 +112,10 @@ def prioritise(record: dict[str, Any], lang: str = "nl") -> Priority:
     if state == "verplicht-onvolledig" and s.get("agreement_points_missing"):
         steps.append(("ernstig", "punten-ontbreken", say["required_points"].format(
             needed=needed, numbers=", ".join(map(str, s["agreement_points_missing"])))))
+    for stop in [f for f in (s.get("screening") or {}).get("findings", [])
+                 if f.get("severity") == "stop"]:  # issue 11: a lawfulness stop (e.g. the BSN)
+        steps.append(("ernstig", f"rechtmatigheid-stop:{stop['id']}", say["screening_stop"].format(
+            text=(stop.get("action") or stop["text"]).get(lang, ""))))
     for action in s.get("actions_overdue") or []:
         steps.append(("ernstig", f"over-datum:{action.get('what', '')}", say["overdue"].format(
             what=action.get("what", ""), owner=action.get("owner") or "–",

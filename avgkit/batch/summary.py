@@ -15,6 +15,7 @@ from avgkit.assessment import Assessment
 from avgkit.batch.priorities import agreement_state
 from avgkit.checklist import assess
 from avgkit.knowledge import load_knowledge
+from avgkit.screen import screen
 
 
 def _role(role, lang: str) -> str:
@@ -66,6 +67,7 @@ def summarise(assessment: Assessment, lang: str = "nl", today: dt.date | None = 
              "overdue": a.due is not None and a.due < today and a.status != "gereed"}
             for a in assessment.actions],
         "security": None,
+        "screening": screen(assessment).to_dict(),  # issue 11: stops, questions, DPIA outcome
         "actions_overdue": [
             {"what": a.what, "owner": a.owner, "due": a.due.isoformat(), "finding": a.finding}
             for a in assessment.actions

@@ -32,6 +32,7 @@ from avgkit.knowledge.schema import (
     Verplichtingen,
     Vragen,
 )
+from avgkit.knowledge.screening_schema import Dpia, Rechtmatigheid
 
 KNOWLEDGE_DIR = Path(__file__).parent
 
@@ -56,6 +57,8 @@ SCHEMAS: dict[str, type] = {
     "datalekken": Datalekken,
     "register": Register,
     "bron": Bron,
+    "rechtmatigheid": Rechtmatigheid,
+    "dpia": Dpia,
 }
 
 

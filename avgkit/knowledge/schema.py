@@ -467,7 +467,7 @@ ClauseRef = Annotated[str, StringConstraints(
 class BreachDeadline(Bilingual):
     id: NonEmpty
     who: Literal["processor", "joint_controller", "controller_to_controller", "controller"]
-    hours: Annotated[int, Field(gt=0)]
+    hours: Annotated[int, Field(gt=0)] | None = None  # None: "zonder onredelijke vertraging"
     start: Literal["discovered", "controller_aware"]
     clause: ClauseRef | None = None
     citations: Citations
@@ -493,7 +493,11 @@ class Datalekken(Strict):
     labels: dict[str, BiText]
     parties: dict[Literal["client", "provider"], BiText]
     status: dict[Literal["open", "gesloten"], BiText]
-    states: dict[Literal["open", "overdue", "on_time", "late", "not_required"], BiText]
+    states: dict[Literal["open", "overdue", "on_time", "late", "not_required", "asap", "done"],
+                 BiText]
+    # issue 11: the risk assessment (art. 33/34 AVG), the art. 34(3) exceptions, register texts
+    risks: dict[Literal["geen", "risico", "hoog"], BiText] = {}
+    exceptions: dict[str, BreachNotice] = {}
 
 
 # --- register of processing activities (register.yaml) -------------------------------------

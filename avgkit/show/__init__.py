@@ -4,6 +4,7 @@ The notebook is the report: a markdown cell per section and a code cell that sho
 
     report = show.load("samenwerking", assessment_id, store_path, lang, interactive)
     show.findings(report)       # outcome, what is missing or wrong, actions
+    show.screening(report)      # lawfulness stops and questions, the DPIA screening
     show.argumentation(report)  # why: the reasons with their citations, variants
     ...
 
@@ -122,6 +123,11 @@ def findings_context(a: Assessment, ctx: dict[str, Any], lang: str) -> dict[str,
         problems.append({"severity": "hoog", "citations": [], "text": Labels(lang).format(
             "report_more_findings", count=len(serious) - SERIOUS_SHOWN,
             ids=", ".join(f["measure"] for f in serious[SERIOUS_SHOWN:]))})
+    screening = ctx.get("screening_result")
+    if screening is not None:  # issue 11: a lawfulness stop (e.g. the BSN) is a serious finding
+        from avgkit.screen import stop_problems
+
+        problems.extend(stop_problems(screening, lang))
     problems.sort(key=lambda p: {"hoog": 0, "midden": 1}.get(p["severity"], 2))
     collaboration = ctx.get("collaboration") or {}
     return {
@@ -157,6 +163,11 @@ def header(report: Report | None) -> None:
 def findings(report: Report | None) -> None:
     """Findings first: the outcome, what is missing or wrong, the open questions, the actions."""
     _show(report, "findings")
+
+
+def screening(report: Report | None) -> None:
+    """Lawfulness stops and questions (BSN, art. 9/10, ...) and whether a DPIA is needed."""
+    _show(report, "screening")
 
 
 def argumentation(report: Report | None) -> None:
@@ -209,4 +220,5 @@ def custom(report: Report | None, render: Callable[[Assessment, str], str]) -> N
 
 
 __all__ = ["Report", "agreement", "answers", "argumentation", "custom", "findings", "header",
-           "load", "measures", "notes", "obligations", "risk_profile", "security"]
+           "load", "measures", "notes", "obligations", "risk_profile", "screening",
+           "security"]

@@ -92,14 +92,21 @@ class CollaborationView:
         notes = w.VBox([w.HTML(f"<b>{html.escape(self.t['notes'])}</b>"), self.notes,
                         w.HTML(f"<b>{html.escape(self.t['status'])}</b>"), self.status])
 
-        self.tabs = w.Tab(children=[questions, self.agreement_box, notes],
+        # Lawfulness and DPIA screening (issue 11): its questions in a tab, its result live below
+        # the outcome.
+        from avgkit.widgets.screening import ScreeningPanel
+        self.screening = ScreeningPanel(session, lang, errors, self._save)
+        self.tabs = w.Tab(children=[questions, self.agreement_box, notes,
+                                    self.screening.questions],
                           titles=(self.t["tab_questions"], self.t["tab_agreement"],
-                                  self.t["tab_notes"]))
+                                  self.t["tab_notes"],
+                                  self.kb.rechtmatigheid.labels["screening_column"].get(lang)))
 
         self.summary = w.HTML()
         self.details = w.Accordion()
         outcome = w.VBox([w.HTML(f"<h3 style='margin:4px 0'>{html.escape(self.t['outcome'])}"
-                                 "</h3>"), self.summary, self.details],
+                                 "</h3>"), self.summary, self.screening.result_box,
+                         self.details],
                          layout=w.Layout(flex="1 1 420px", min_width="320px",
                                          padding="0 0 0 12px"))
         self.header = w.HTML()
@@ -319,6 +326,7 @@ class CollaborationView:
             self.status.value = a.status
         finally:
             self._syncing = False
+        self.screening.sync()
         self.refresh()
 
     def refresh(self) -> None:
@@ -362,6 +370,7 @@ class CollaborationView:
             self._build_points()
         self.points_box.layout.display = "" if is_vo else "none"
         self.header.value = self._header_html()
+        self.screening.refresh()
         self.forms_panel.value = self._forms_html()
 
     def _draw_step_buttons(self, keys: list[str]) -> None:
