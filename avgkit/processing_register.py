@@ -342,7 +342,7 @@ def write_register(register: Register, path: str | Path) -> Path:
         for line in ws.iter_rows(min_row=1):
             for cell in line:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-        _print_setup(ws)
+        print_setup(ws)
 
     ws = wb.create_sheet(t(common["skipped_sheet"]))
     ws.append([t(common["assessment"]), t(common["collaboration"]), t(common["skipped_reason"])])
@@ -352,13 +352,13 @@ def write_register(register: Register, path: str | Path) -> Path:
         ws.append([neutralise(v) for v in item])
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 14, 50
     ws.column_dimensions["C"].width = 50
-    _print_setup(ws)
+    print_setup(ws)
     path = Path(path)
     wb.save(path)
     return path
 
 
-def _print_setup(ws) -> None:
+def print_setup(ws) -> None:
     """Autofilter on the header, and on paper: A4 landscape, fit to the page width, the header
     row repeated on every page."""
     ws.auto_filter.ref = ws.dimensions

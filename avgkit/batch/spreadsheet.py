@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from avgkit.batch.files import write_atomic
+from avgkit.processing_register import print_setup
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -111,13 +112,7 @@ def write_results(out_dir: Path, rows: list[dict[str, Any]], labels: dict[str, s
         values = [labels.get(key, key)] + [row.get(key, "") for row in rows]
         ws.column_dimensions[get_column_letter(j)].width = _width(values)
     ws.freeze_panes = "B2"
-    ws.auto_filter.ref = ws.dimensions
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws)  # autofilter; A4 landscape, fit to width, header row on every page
     xlsx = io.BytesIO()  # no fixed temporary name a planted symlink could redirect (issue 15)
     wb.save(xlsx)
     write_atomic(out_dir / "results.xlsx", xlsx.getvalue())
