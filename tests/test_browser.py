@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,23 +45,21 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float =
     pytest.fail(f"voila did not listen on {port} within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def voila(tmp_path):
-    store = tmp_path / "store.sqlite"
-    Store(store).create(Assessment(id="SW-001", corporation="Woonstichting Noord",
-                                   contractor="Bouw & Zonen", auditor="Anna",
-                                   description="Planmatig onderhoud badkamers"), "test")
+@contextmanager
+def serve_voila(notebook: str, store: Path, folder: Path):
+    """Voilà on one notebook of notebooks/ with this store, on a free 127.0.0.1 port; yields the
+    base URL and its log file, and stops it afterwards."""
     port = free_port()
-    log = tmp_path / "voila.log"
+    log = folder / "voila.log"
     env = {**os.environ, "AVGKIT_STORE": str(store)}
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", str(ROOT / "notebooks" / "samenwerking.ipynb"),
+            [sys.executable, "-m", "voila", str(ROOT / "notebooks" / notebook),
              "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}", store, log
+        yield f"http://127.0.0.1:{port}", log
     finally:
         proc.terminate()
         try:
@@ -68,6 +67,16 @@ def voila(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture
+def voila(tmp_path):
+    store = tmp_path / "store.sqlite"
+    Store(store).create(Assessment(id="SW-001", corporation="Woonstichting Noord",
+                                   contractor="Bouw & Zonen", auditor="Anna",
+                                   description="Planmatig onderhoud badkamers"), "test")
+    with serve_voila("samenwerking.ipynb", store, tmp_path) as (url, log):
+        yield url, store, log
 
 
 def test_form_three_in_the_browser_survives_a_reload(voila):

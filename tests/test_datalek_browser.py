@@ -3,14 +3,9 @@
 existing incident, shows the deadlines above the seven questions, and switches language.
 Needs Debian's Chromium at /usr/bin/chromium (see tests/test_browser.py)."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from conftest import ROOT
 from samples_issue7 import processor_assessment
-from test_browser import ARTIFACTS, CHROMIUM, free_port, wait_for_port
+from test_browser import ARTIFACTS, CHROMIUM, serve_voila
 
 from avgkit.assessment import AgreementInPlace
 from avgkit.breach import Incident, IncidentStore
@@ -29,24 +24,8 @@ def voila(tmp_path_factory):
         IncidentStore(s).save("SW-VO", Incident(
             id="DL-20250329-1", discovered_at="2025-03-29 10:00", discovered_by="provider",
             answers={"q1": "laptop kwijt"}), "monteur")
-    port = free_port()
-    log = tmp / "voila.log"
-    env = {**os.environ, "AVGKIT_STORE": str(store)}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", str(ROOT / "notebooks" / "datalek.ipynb"),
-             "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}", store, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve_voila("datalek.ipynb", store, tmp) as (url, log):
+        yield url, store, log
 
 
 def test_datalek_opens_by_id_without_error_deadlines_first(voila):
