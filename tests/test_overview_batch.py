@@ -172,6 +172,14 @@ def test_own_notebook_copies_show_their_extra_cell_in_every_report(tmp_path):
                           str(out), "--notebooks", str(tmp_path / "nope"), "--quiet"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "--notebooks" in bad.stderr and "Traceback" not in bad.stderr
+    # a damaged copy is refused before anything runs, naming the file
+    (own / "beveiliging.ipynb").write_text('{"cells": "geen lijst"}', encoding="utf-8")
+    damaged = subprocess.run([sys.executable, "-m", "avgkit", "batch", str(portfolio), "--out",
+                              str(tmp_path / "out2"), "--notebooks", str(own), "--quiet"],
+                             capture_output=True, text=True, timeout=300)
+    assert damaged.returncode == 2 and "beveiliging.ipynb is not a valid notebook" in (
+        damaged.stderr) and "Traceback" not in damaged.stderr
+    assert not list((tmp_path / "out2").glob("*.html"))
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")

@@ -115,11 +115,17 @@ def _ignore_sigint(parent: int | None = None) -> None:
     die_with_parent(parent)  # a killed batch (SIGKILL) leaves no worker or kernel behind
 
 
-def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
-    # spawn: each worker starts clean (no inherited zmq sockets) and keeps its own warm kernel.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_ignore_sigint, initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
+class _Workers:
+    """The batch's worker processes, each with its warm kernel. They stay up after the reports
+    so that the overview notebook runs on a kernel that is already warm, not on a cold one."""
+
+    def __init__(self, workers: int):
+        # spawn: each worker starts clean (no inherited zmq sockets) and keeps its own warm kernel.
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                        initializer=_ignore_sigint, initargs=(os.getpid(),))
+
+    def map(self, jobs: list[Job], on_done: Callable[[dict], None]) -> None:
+        futures = [self.pool.submit(run_job, job) for job in jobs]
         try:
             for future in as_completed(futures):
                 on_done(future.result())
@@ -127,6 +133,20 @@ def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) ->
             for f in futures:
                 f.cancel()
             raise
+
+    def call(self, function: Callable, *args: Any) -> Any:
+        return self.pool.submit(function, *args).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_map(jobs: list[Job], workers: int, on_done: Callable[[dict], None]) -> None:
+    pool = _Workers(workers)
+    try:
+        pool.map(jobs, on_done)
+    finally:
+        pool.close()
 
 
 def _dask_map(jobs: list[Job], scheduler: str, on_done: Callable[[dict], None]) -> None:
@@ -204,25 +224,31 @@ def run_batch(portfolio: Path, out_dir: Path, *, workers: int | None = None, lan
         (outcome.ran if record["status"] == "ok" else outcome.failed).append(record["id"])
         bar.update()
 
+    pool = _Workers(workers or os.cpu_count() or 1) if jobs and not scheduler else None
     try:
-        if jobs and scheduler:
-            _dask_map(jobs, scheduler, on_done)
-        elif jobs:
-            _pool_map(jobs, workers or os.cpu_count() or 1, on_done)
-    except KeyboardInterrupt:
-        outcome.interrupted = True  # what finished is on disk; a rerun resumes from there
-    finally:
-        bar.close()
-
-    records = []
-    for a in assessments:
         try:
-            records.append(json.loads(result_path(out_dir, names[a.id]).read_text("utf-8")))
-        except (OSError, ValueError):
-            records.append({"id": a.id, "status": "failed", "report": None,
-                            "error": "niet uitgevoerd (onderbroken)", "summary": None})
-    write_overview(out_dir, records, outcome.refused, lang=lang, notebooks_dir=notebooks_dir,
-                   hashes={a.id: answers_hash(a.to_dict()) for a in assessments})
+            if jobs and scheduler:
+                _dask_map(jobs, scheduler, on_done)
+            elif pool:
+                pool.map(jobs, on_done)
+        except KeyboardInterrupt:
+            outcome.interrupted = True  # what finished is on disk; a rerun resumes from there
+        finally:
+            bar.close()
+
+        records = []
+        for a in assessments:
+            try:
+                records.append(json.loads(result_path(out_dir, names[a.id]).read_text("utf-8")))
+            except (OSError, ValueError):
+                records.append({"id": a.id, "status": "failed", "report": None,
+                                "error": "niet uitgevoerd (onderbroken)", "summary": None})
+        write_overview(out_dir, records, outcome.refused, lang=lang, notebooks_dir=notebooks_dir,
+                       hashes={a.id: answers_hash(a.to_dict()) for a in assessments},
+                       run_notebook=pool.call if pool else None)
+    finally:
+        if pool:
+            pool.close()
     if pdf:  # A4 PDFs of the finished pages; a missing engine is reported, never fatal
         from avgkit.batch.pdf import write_pdfs
 

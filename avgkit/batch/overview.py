@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -287,8 +288,11 @@ def _verdict_labels():
 def write_overview(out_dir: Path, records: list[dict[str, Any]], refused: list[str],
                    lang: str = "nl", generated: dt.datetime | None = None,
                    notebooks_dir: Path | None = None,
-                   hashes: dict[str, str] | None = None) -> None:
-    """index.html (the overview notebook), results.xlsx/csv, and the kept run history."""
+                   hashes: dict[str, str] | None = None,
+                   run_notebook: Callable | None = None) -> None:
+    """index.html (the overview notebook), results.xlsx/csv, and the kept run history.
+    run_notebook(function, *args) runs the overview notebook elsewhere (a batch worker whose
+    kernel is warm); by default it runs here."""
     from avgkit.batch.history import changes as history_changes
     from avgkit.batch.history import record_run
     from avgkit.batch.overzicht import write_index
@@ -300,5 +304,5 @@ def write_overview(out_dir: Path, records: list[dict[str, Any]], refused: list[s
     previous = record_run(state_dir, records, refused, hashes, generated)
     changes = history_changes(previous, records, hashes, lang)
     write_index(out_dir, state_dir, records, refused, lang, Path(notebooks_dir or NOTEBOOKS),
-                changes, generated)
+                changes, generated, run_notebook)
     write_results(out_dir, table_rows(records, lang), _labels(lang), TABLE_COLUMNS)

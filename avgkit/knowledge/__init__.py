@@ -36,6 +36,10 @@ from avgkit.knowledge.screening_schema import Dpia, Rechtmatigheid
 
 KNOWLEDGE_DIR = Path(__file__).parent
 
+# libyaml's loader when PyYAML was built with it: the same data, ten times faster (~0.1 s for all
+# files instead of ~1 s, paid by every process and kernel that loads the knowledge).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # file stem -> schema; other issues add their files here.
 SCHEMAS: dict[str, type] = {
     "samenwerkingsvormen": Samenwerkingsvormen,
@@ -73,7 +77,7 @@ class KnowledgeError(Exception):
 def load_file(path: Path, schema: type) -> Any:
     """Parse and validate one knowledge file; errors name the file and the key."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - safe loader
     except FileNotFoundError:
         raise KnowledgeError(path, "<file>", "file not found") from None
     except yaml.YAMLError as exc:
