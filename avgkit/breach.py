@@ -624,7 +624,7 @@ def write_register_xlsx(rows: list[dict[str, Any]], path, lang: str = "nl") -> N
     """The register as one sheet; every text cell neutralised against spreadsheet formulas."""
     from openpyxl import Workbook
 
-    from avgkit.processing_register import neutralise
+    from avgkit.cell_safety import neutralise
 
     headers = register_headers(lang)
     wb = Workbook()

@@ -23,7 +23,6 @@ placeholder, never taken from the contractor's checklist.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,24 +31,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from avgkit.assessment import Assessment
+from avgkit.cell_safety import neutralise
 from avgkit.knowledge import load_knowledge
 from avgkit.models import Relationship, Role, Text, check_lang
 
 Viewpoint = Literal["corporation", "contractor"]
 PARTIES: tuple[Viewpoint, ...] = ("corporation", "contractor")
 CONTROLLER_ROLES = (Role.CONTROLLER, Role.JOINT_CONTROLLER)
-# Cells starting with these are read as formulas by spreadsheet programs (OWASP: CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value that cannot run as a formula: text starting with = + - @ (or a tab/newline)
-    gets a leading apostrophe; control characters a spreadsheet cannot hold are dropped."""
-    if not isinstance(value, str):
-        return value
-    value = _ILLEGAL.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 class _Strict(BaseModel):

@@ -17,7 +17,8 @@ from conftest import ROOT
 
 from avgkit.batch import run_batch
 from avgkit.batch.files import inside, safe_name
-from avgkit.batch.overview import TABLE_COLUMNS, neutralise
+from avgkit.batch.overview import TABLE_COLUMNS
+from avgkit.cell_safety import neutralise
 from avgkit.portfolio import read_portfolio
 
 EXAMPLE = ROOT / "data" / "voorbeeld-portefeuille.csv"
@@ -163,6 +164,23 @@ def test_ids_never_leave_the_output_folder(tmp_path):
 def test_formula_neutralising():
     assert neutralise("=1+1") == "'=1+1" and neutralise("@SUM") == "'@SUM"
     assert neutralise("Woonstad") == "Woonstad" and neutralise(3) == 3
+
+
+def test_results_csv_and_xlsx_hide_no_formula_behind_a_control_character(tmp_path):
+    """A control character in front of a formula must not smuggle it past the apostrophe, in
+    results.csv as in results.xlsx and the registers (one rule for every spreadsheet we write)."""
+    from avgkit.batch.spreadsheet import write_results
+
+    hostile = ["\x01=HYPERLINK(\"http://x\";\"klik\")", "\n-2+3", "\x00@SUM(A1)"]
+    rows = [{"id": f"SW-{i}", "contractor": v} for i, v in enumerate(hostile)]
+    write_results(tmp_path, rows, {}, ["id", "contractor"])
+    with (tmp_path / "results.csv").open(encoding="utf-8-sig", newline="") as fh:
+        csv_cells = [r[1] for r in csv.reader(fh, delimiter=";")][1:]
+    sheet = openpyxl.load_workbook(tmp_path / "results.xlsx").active
+    xlsx_cells = [r[1].value for r in sheet.iter_rows(min_row=2)]
+    expected = ["'=HYPERLINK(\"http://x\";\"klik\")", "'\n-2+3", "'@SUM(A1)"]
+    assert csv_cells == expected
+    assert xlsx_cells == expected
 
 
 def test_only_and_cli(tmp_path):

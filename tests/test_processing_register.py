@@ -13,7 +13,8 @@ from samples_issue7 import (
 )
 
 from avgkit.assessment import Assessment
-from avgkit.processing_register import build_register, load_details, neutralise, write_register
+from avgkit.cell_safety import neutralise
+from avgkit.processing_register import build_register, load_details, write_register
 from avgkit.store import Store
 
 CONTROLLER_HEADERS = [

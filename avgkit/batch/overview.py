@@ -22,7 +22,7 @@ from avgkit.batch.priorities import (
     agreement_state,
     ordered,
 )
-from avgkit.batch.spreadsheet import neutralise, write_results  # noqa: F401 (neutralise: API)
+from avgkit.batch.spreadsheet import write_results
 from avgkit.knowledge import load_knowledge
 from avgkit.notes import source_caveat
 

@@ -9,7 +9,7 @@
 - results.csv: what Dutch Excel opens correctly by double-click: ';' as separator and a UTF-8
   byte-order mark.
 
-Every text cell that a spreadsheet would read as a formula gets a leading apostrophe (neutralise).
+Every text cell goes through avgkit.cell_safety.neutralise: no formula runs, in either file.
 """
 
 from __future__ import annotations
@@ -20,23 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from avgkit.batch.files import write_atomic
+from avgkit.cell_safety import neutralise
 from avgkit.processing_register import print_setup
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 # Fill and font per severity: the same red/amber/green as the reports (avgkit.css).
 SEVERITY_STYLE = {"bad": ("FFE3E3", "A61B1B"), "warn": ("FFF3C4", "8D6708"),
                   "ok": ("E3F9E5", "207227")}
 VERDICT_SEVERITY = {"onvoldoende": "bad", "aandacht nodig": "warn", "voldoende": "ok"}
 PRIORITY_SEVERITY = {"hoog": "bad", "midden": "warn", "laag": "ok"}
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would evaluate as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def severities(row: dict[str, Any]) -> dict[str, str]:
@@ -96,8 +88,7 @@ def write_results(out_dir: Path, rows: list[dict[str, Any]], labels: dict[str, s
         cell.fill = PatternFill("solid", fgColor="F3F6F9")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(rows, start=2):
-        ws.append([neutralise(_ILLEGAL.sub("", v) if isinstance(v, str) else v)
-                   for v in (row.get(c, "") for c in columns)])
+        ws.append([neutralise(row.get(c, "")) for c in columns])
         if row.get("report"):
             cell = ws.cell(i, columns.index("id") + 1)
             cell.hyperlink = row["report"]  # relative: the report beside results.xlsx
