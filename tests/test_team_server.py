@@ -162,6 +162,27 @@ def test_unauthenticated_requests_get_the_login_page_and_start_nothing(hub):
     assert processes(hub["store"]) == []
 
 
+def test_the_login_page_speaks_dutch_and_says_what_went_wrong(hub, browser):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.goto(f"{hub['url']}/hub/login")
+    expect(page.get_by_text("Inloggen bij avgkit")).to_be_visible()
+    assert page.title() == "Inloggen – avgkit"
+    expect(page.get_by_label("Gebruikersnaam:")).to_be_visible()
+    page.get_by_label("Gebruikersnaam:").fill("alice")
+    page.get_by_label("Wachtwoord:", exact=True).fill("niet-het-wachtwoord")
+    page.locator("#login_submit").click()
+    expect(page.locator(".login_error")).to_have_text(re.compile(
+        r"^Onjuiste gebruikersnaam of wachtwoord\."))
+    assert "Invalid" not in page.inner_text("body") and "Sign In" not in page.inner_text("body")
+    expect(page.get_by_label("Gebruikersnaam:")).to_have_value("alice")  # kept for a retry
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    page.screenshot(path=str(ARTIFACTS / "team-login-error.png"))
+    context.close()
+
+
 def test_two_auditors_each_change_and_the_history_names_them(hub, browser):
     from playwright.sync_api import expect
 

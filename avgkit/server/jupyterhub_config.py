@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+import avgkit.server
+
 env = os.environ
 state = Path(env["AVGKIT_SERVE_STATE"])
 
@@ -22,6 +24,9 @@ c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
 c.JupyterHub.data_files_path = str(Path(sys.prefix) / "share" / "jupyterhub")
+# The login page, the logout button and "your app is starting" in Dutch (JupyterHub's and
+# NativeAuthenticator's own templates otherwise; ours extend theirs).
+c.JupyterHub.template_paths = [str(Path(avgkit.server.__file__).parent / "templates")]
 if env.get("AVGKIT_SERVE_PUBLIC_URL"):
     c.JupyterHub.public_url = env["AVGKIT_SERVE_PUBLIC_URL"]  # https://... → Secure cookies
 if env.get("AVGKIT_SERVE_SSL_CERT"):
