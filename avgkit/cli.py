@@ -10,7 +10,7 @@ from avgkit import __version__
 
 # Add a subcommand by adding its module name here.
 COMMANDS = ("classify", "checklist", "list", "show", "history", "export", "import",
-            "validate", "template", "batch", "draft", "register", "screen", "incidents",
+            "validate", "template", "batch", "signoff", "draft", "register", "screen", "incidents",
             "serve", "users", "app")
 
 

@@ -201,8 +201,10 @@ FINDINGS_SHOWN = 20
 
 
 def build_context(records: list[dict[str, Any]], refused: list[str], lang: str,
-                  generated: dt.datetime, changes: dict[str, Any] | None = None
-                  ) -> dict[str, Any]:
+                  generated: dt.datetime, changes: dict[str, Any] | None = None,
+                  signoff: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the overview's sections show. signoff: the latest approval of the overview
+    (avgkit.batch.signoff.current), or None."""
     kb = load_knowledge()
     labels = _labels(lang)
     ok = [r for r in records if r.get("status") == "ok"]
@@ -241,7 +243,7 @@ def build_context(records: list[dict[str, Any]], refused: list[str], lang: str,
     return {
         "lang": lang, "labels": labels, "version": __version__,
         "source_line": source_caveat(lang).line,  # the source's own caveat and authors
-        "generated": generated.strftime("%Y-%m-%d %H:%M"),
+        "generated": amsterdam(generated),
         "priority_note": kb.overzicht.priority.note.get(lang),
         "totals": {"collaborations": len(records) + len(refused), "reported": len(ok),
                    "failed": len(failed), "refused": len(refused),
@@ -278,7 +280,26 @@ def build_context(records: list[dict[str, Any]], refused: list[str], lang: str,
         "refused": refused,
         "rows": rows,
         "changes": changes or {"previous": None, "items": []},
+        "overview_signoff": _signoff_view(signoff),
     }
+
+
+def _signoff_view(signoff: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The approval as the overview shows it: times in Europe/Amsterdam, the zone named."""
+    if not signoff:
+        return None
+    run = signoff.get("generated")
+    return {"by": signoff["by"], "role": signoff["role"], "valid": bool(signoff.get("valid")),
+            "at": amsterdam(dt.datetime.fromisoformat(signoff["at"])),
+            "run": amsterdam(dt.datetime.fromisoformat(run)) if run else "?"}
+
+
+def amsterdam(moment: dt.datetime) -> str:
+    """A moment as the overview shows it: Europe/Amsterdam, the zone named (CET/CEST); a naive
+    moment is this computer's local time."""
+    from avgkit.breach import AMSTERDAM
+
+    return f"{moment.astimezone(AMSTERDAM):%Y-%m-%d %H:%M %Z}"
 
 
 def _verdict_labels():

@@ -52,13 +52,16 @@ def write_index(out_dir: Path, state_dir: Path, records: list[dict[str, Any]],
                 changes: dict[str, Any], generated: dt.datetime,
                 run_notebook: Callable | None = None) -> bool:
     """Run the overview notebook and write index.html; False when nothing changed."""
+    from avgkit.batch import signoff
     from avgkit.batch.runner import environment_hash
 
     notebook = notebook_file(notebooks_dir, OVERVIEW_NB)
+    approval = signoff.current(state_dir, signoff.results_digest(records, refused))
     stable = [{k: v for k, v in r.items() if k != "seconds"} for r in records]
     digest = hashlib.sha256(json.dumps(
         [environment_hash(notebook.parent, lang), notebook.read_bytes().hex(), stable, refused,
-         changes], sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+         changes, approval], sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
     marker = state_dir / "overzicht.hash"
     index = out_dir / "index.html"
     if index.exists() and marker.is_file() and marker.read_text() == digest:
@@ -66,11 +69,32 @@ def write_index(out_dir: Path, state_dir: Path, records: list[dict[str, Any]],
     results = state_dir / RESULTS_FILE
     write_atomic(results, json.dumps({"records": records, "refused": refused,
                                       "generated": generated.isoformat(timespec="seconds"),
-                                      "changes": changes}, ensure_ascii=False))
+                                      "changes": changes, "signoff": approval, "lang": lang,
+                                      "notebooks": str(notebooks_dir)}, ensure_ascii=False))
     run_notebook = run_notebook or (lambda function, *args: function(*args))
     write_atomic(index, run_notebook(run_overview, notebook, results, lang))
     write_atomic(marker, digest)
     return True
+
+
+def rewrite_index(out_dir: Path) -> None:
+    """index.html again from the last run's results (after a sign-off), and index.pdf when the
+    batch printed one, so that no output shows an older state than another."""
+    from avgkit.batch.guard import STATE_DIR
+    from avgkit.batch.runner import NOTEBOOKS
+
+    state_dir = Path(out_dir) / STATE_DIR
+    data = json.loads((state_dir / RESULTS_FILE).read_text(encoding="utf-8"))
+    lang = data.get("lang", "nl")
+    notebooks = Path(data.get("notebooks") or NOTEBOOKS)
+    write_index(Path(out_dir), state_dir, data["records"], data["refused"], lang,
+                notebooks if notebooks.is_dir() else NOTEBOOKS, data.get("changes") or {},
+                dt.datetime.fromisoformat(data["generated"]))
+    if (Path(out_dir) / "index.pdf").exists():
+        from avgkit.batch.pdf import write_pdfs
+
+        write_pdfs(Path(out_dir), [Path(out_dir) / "index.html"], workers=1, force=True,
+                   lang=lang)
 
 
 def run_overview(notebook: Path, results: Path, lang: str) -> str:

@@ -40,7 +40,8 @@ def load(results: str, lang: str = "nl") -> Overview:
         return Overview(None)
     data = json.loads(Path(results).read_text(encoding="utf-8"))
     context = build_context(data["records"], data["refused"], lang,
-                            dt.datetime.fromisoformat(data["generated"]), data.get("changes"))
+                            dt.datetime.fromisoformat(data["generated"]), data.get("changes"),
+                            signoff=data.get("signoff"))
     display(HTML(render("style")))
     return Overview(context)
 
