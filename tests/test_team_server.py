@@ -121,10 +121,15 @@ def browser():
         b.close()
 
 
-def log_in(browser, hub, name):
+def log_in(browser, hub, name, foreign: list[list[str]] | None = None):
+    """A logged-in page; requests to any host but the hub are aborted and recorded in a list
+    that is appended to foreign."""
     from playwright.sync_api import expect
+    from test_app_browser import local_only
 
     context = browser.new_context(viewport={"width": 1300, "height": 900})
+    if foreign is not None:
+        foreign.append(local_only(context, hub["url"]))
     page = context.new_page()
     page.set_default_timeout(90_000)
     page.goto(f"{hub['url']}/hub/login")
@@ -187,8 +192,14 @@ def test_two_auditors_each_change_and_the_history_names_them(hub, browser):
     from playwright.sync_api import expect
 
     before = history_authors(hub["store"])
+    foreign: list[list[str]] = []
     for name in ("alice", "bob"):
-        context, page = log_in(browser, hub, name)
+        context, page = log_in(browser, hub, name, foreign)
+        assert page.url.endswith("/voila/render/start.ipynb")  # the front door, not a file list
+        if name == "alice":  # Voilà's own pages (file list, not found) fetch nothing outside
+            page.goto(f"{hub['url']}/user/alice/voila/tree")
+            expect(page.get_by_text("start.ipynb")).to_be_visible()
+            page.goto(f"{hub['url']}/user/alice/voila/render/bestaat-niet.ipynb")
         page.goto(f"{hub['url']}/user/{name}/voila/render/samenwerking.ipynb"
                   "?id=SW-001&store=/etc/passwd.sqlite")
         expect(page.locator(".avgkit table.roles").first).to_be_visible()
@@ -206,6 +217,9 @@ def test_two_auditors_each_change_and_the_history_names_them(hub, browser):
         expect(page.get_by_text("Opgeslagen (versie", exact=False)).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / f"team-{name}.png"), full_page=True)
         context.close()
+    # avgkit's own Voilà template: no request to a CDN or any other host (the auditor's
+    # browser tells nobody outside which server it uses)
+    assert foreign == [[], []], foreign
     authors = history_authors(hub["store"])[len(before):]
     assert "alice" in authors and "bob" in authors, authors
     assert "Anna" not in authors  # the auditor field is an answer, not the author

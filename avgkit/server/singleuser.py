@@ -36,6 +36,8 @@ def listen_address() -> tuple[str, int, str]:
 
 
 def voila_argv() -> list[str]:
+    from avgkit.appserver import TEMPLATE
+
     ip, port, prefix = listen_address()
     cull_idle = int(os.environ.get("AVGKIT_CULL_IDLE", "3600"))
     cull_interval = int(os.environ.get("AVGKIT_CULL_INTERVAL", "60"))
@@ -44,6 +46,9 @@ def voila_argv() -> list[str]:
         str(notebooks_dir()), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
         "--Voila.port_retries=0", f"--Voila.base_url={prefix}",
         "--Voila.identity_provider_class=avgkit.server.singleuser.HubIdentityProvider",
+        # avgkit's template, as `avgkit app`: its assets are served by this server, nothing is
+        # fetched from a CDN (Voilà's own templates load Font Awesome from jsdelivr)
+        f"--template={TEMPLATE}",
         # no static files from the notebooks folder; no tracebacks (they show paths)
         "--VoilaConfiguration.file_allowlist=(?!)",  # a pattern that matches nothing
         "--VoilaConfiguration.show_tracebacks=False",
@@ -92,6 +97,20 @@ def drop_hub_secrets() -> None:
         os.environ.pop(name, None)
 
 
+def front_door(handler: tuple, server_url: str) -> tuple:
+    """The app's root (Voilà's list of notebook files) redirects to the page the hub names in
+    JUPYTERHUB_DEFAULT_URL (the spawner's default_url: the start page); standalone Voilà does
+    not read that variable itself."""
+    from jupyter_server.utils import url_path_join
+    from tornado.web import RedirectHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    target = os.environ.get("JUPYTERHUB_DEFAULT_URL", "")
+    if handler[0] == server_url and handler[1] is TornadoVoilaTreeHandler and target:
+        return (handler[0], RedirectHandler, {"url": url_path_join(server_url, target)})
+    return handler
+
+
 def cap_page(message: str) -> str:
     """The page a user gets past the kernel cap: what happened and what to do."""
     import html
@@ -115,6 +134,10 @@ def main() -> int:
         return reader_main()
     from voila.app import Voila
 
+    from avgkit.appserver import voila_env
+
+    os.environ["JUPYTER_PATH"] = voila_env(base=dict(os.environ))["JUPYTER_PATH"]
+
     class AvgkitVoila(Voila):
         def init_settings(self):
             settings = super().init_settings()
@@ -134,8 +157,9 @@ def main() -> int:
                     else:
                         super().write_error(status_code, **kwargs)
 
-            return [(h[0], Handler, *h[2:]) if h[1] is TornadoVoilaHandler else h
-                    for h in super().init_handlers()]
+            handlers = [(h[0], Handler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                        for h in super().init_handlers()]
+            return [front_door(h, self.server_url) for h in handlers]
 
     AvgkitVoila.launch_instance(argv=voila_argv())
     return 0

@@ -57,6 +57,13 @@ class AvgkitSpawner(SimpleLocalProcessSpawner):
                 .filter(orm.User.id == self.user.id).all())
         return [name for (name,) in rows]
 
+    async def start(self):
+        # after logging in, an auditor or reviewer lands on the app's front door, not on
+        # Voilà's list of notebook files; a reader's server serves its pages at its root
+        reader = role_of(self.current_groups()) == "reader"
+        self.default_url = "" if reader else "/voila/render/start.ipynb"
+        return await super().start()
+
     def get_env(self):
         env = super().get_env()
         env.update({
