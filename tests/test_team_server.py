@@ -28,7 +28,7 @@ pytestmark = [
                        reason="configurable-http-proxy missing: run bash scripts/setup.sh"),
 ]
 USERS = {"alice": ("auditor", "alice-geheim-2024!"), "bob": ("auditor", "bob-geheim-2024!x"),
-         "ron": ("reader", "ron-geheim-2024!x")}
+         "rita": ("reviewer", "rita-geheim-2024!x"), "ron": ("reader", "ron-geheim-2024!x")}
 CULL_IDLE = 12  # seconds; short for the test (the default is an hour)
 MAX_KERNELS = 2
 SECRET_DATA = "Woonstichting Noord"
@@ -127,6 +127,7 @@ def log_in(browser, hub, name, foreign: list[list[str]] | None = None):
     from playwright.sync_api import expect
     from test_app_browser import local_only
 
+    kernels_before = len(processes(hub["store"], name))
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     if foreign is not None:
         foreign.append(local_only(context, hub["url"]))
@@ -138,12 +139,25 @@ def log_in(browser, hub, name, foreign: list[list[str]] | None = None):
     if name == "alice":
         page.screenshot(path=str(ARTIFACTS / "team-login.png"))
     page.locator("form [type=submit]").first.click()
-    expect(page).to_have_url(re.compile(rf"/user/{name}/"))
+    if USERS[name][0] == "reader":
+        expect(page).to_have_url(re.compile(rf"/user/{name}/"))
+        return context, page
+    # auditors and reviewers land on the front door; the test then goes on in a fresh page,
+    # closing this one as a browser does (Playwright's goto skips beforeunload, where Voilà
+    # shuts the page's kernel down), so that kernel counts stay what each test makes
+    expect(page).to_have_url(re.compile(rf"/user/{name}/voila/render/start\.ipynb$"))
+    expect(page.get_by_role("heading", name=re.compile("avgkit"))).to_be_visible()
+    landing, page = page, context.new_page()
+    page.set_default_timeout(90_000)
+    landing.close(run_before_unload=True)
+    deadline = time.monotonic() + 20  # the landing page's kernel is shut down asynchronously
+    while len(processes(hub["store"], name)) > kernels_before and time.monotonic() < deadline:
+        time.sleep(0.2)
     return context, page
 
 
-def history_authors(store):
-    done = avgkit("history", "SW-001", "--store", str(store), "--json")
+def history_authors(store, ident="SW-001"):
+    done = avgkit("history", ident, "--store", str(store), "--json")
     assert done.returncode == 0, done.stderr
     import json
     return [c["who"] for c in json.loads(done.stdout)]
@@ -194,8 +208,7 @@ def test_two_auditors_each_change_and_the_history_names_them(hub, browser):
     before = history_authors(hub["store"])
     foreign: list[list[str]] = []
     for name in ("alice", "bob"):
-        context, page = log_in(browser, hub, name, foreign)
-        assert page.url.endswith("/voila/render/start.ipynb")  # the front door, not a file list
+        context, page = log_in(browser, hub, name, foreign)  # lands on the front door
         if name == "alice":  # Voilà's own pages (file list, not found) fetch nothing outside
             page.goto(f"{hub['url']}/user/alice/voila/tree")
             expect(page.get_by_text("start.ipynb")).to_be_visible()
@@ -265,6 +278,34 @@ def test_a_page_cannot_run_code_in_its_kernel(hub, browser):
     assert "execute_reply" not in replies
     assert not marker.exists()
     assert Store(hub["store"]).version("SW-001") == version
+
+
+def test_a_reviewer_signs_off_in_the_browser_and_cannot_change_answers(hub, browser):
+    """The reviewer's part of the work, as a reviewer does it: open the assessment's sign-off,
+    complete it (locked, under the reviewer's own login), and find the answers closed to her."""
+    from playwright.sync_api import expect
+
+    before = history_authors(hub["store"], "SW-002")
+    answers = Store(hub["store"]).get("SW-002").answers
+    context, page = log_in(browser, hub, "rita")
+    page.goto(f"{hub['url']}/user/rita/voila/render/start.ipynb?id=SW-002&part=afronding")
+    role = page.get_by_label("Rol", exact=True)
+    expect(role).to_be_visible()
+    role.fill("FG")
+    page.get_by_role("button", name="Afronden").click()
+    expect(page.get_by_text(re.compile(r"Afgerond door .+ \(FG\) op"))).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "team-reviewer-signoff.png"), full_page=True)
+    # the answers (one click away, in place): shown, but a click changes nothing in the store
+    page.locator(".avgkit-parts").get_by_role("button", name="Rollen").click()
+    expect(page.locator(".avgkit table.roles").first).to_be_visible()
+    version = Store(hub["store"]).version("SW-002")
+    page.locator(".avgkit-q-data_exchange").get_by_text(FORM_3).click()
+    page.wait_for_timeout(1500)
+    context.close()
+    saved = Store(hub["store"]).get("SW-002")
+    assert saved.status == "afgerond" and saved.signoff.role == "FG" and saved.locked
+    assert saved.answers == answers and Store(hub["store"]).version("SW-002") == version
+    assert set(history_authors(hub["store"], "SW-002")[len(before):]) == {"rita"}  # her login
 
 
 def test_a_reader_sees_reports_and_cannot_change_anything(hub, browser):

@@ -28,7 +28,8 @@ class SignOffPanel:
                            layout=w.Layout(width="min(100%, 32em)"))
         self.sign_button = w.Button(description=t["signoff_button"], icon="check",
                                     button_style="success", layout=w.Layout(width="auto"))
-        self.reason = w.Textarea(description=t["reopen_reason"], style=style,
+        self.reason = w.Textarea(description=t["reopen_reason"],
+                                 style={"description_width": "initial"},  # label in full
                                  layout=w.Layout(width="min(100%, 40em)", height="5em"))
         self.reopen_button = w.Button(description=t["reopen_button"], icon="unlock",
                                       button_style="warning", layout=w.Layout(width="auto"))
