@@ -17,13 +17,12 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from avgkit import __version__
 from avgkit.batch.files import write_atomic
+from avgkit.breach import AMSTERDAM
 
 APPROVALS_FILE = "aftekeningen.json"
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_TEXT = 120
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
