@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 from conftest import ROOT
-from test_browser import CHROMIUM, free_port, wait_for_port
+from test_browser import CHROMIUM, free_port, launch_chromium, wait_for_port
 
 from avgkit.appserver import COLD_NOTEBOOKS, voila_command
 from avgkit.assessment import Assessment
@@ -21,7 +21,6 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="browser test needs Debian's Chromium at /usr/bin/chromium "
                                        "(apt-get install -y chromium)")
 ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +61,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH)
+        browser = launch_chromium(pw)
         try:
             yield browser
         finally:

@@ -26,6 +26,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 FORM_3 = "3 – De aannemer werkt (logt in) in het systeem van de corporatie"
 
 
+def launch_chromium(pw):
+    """Debian's Chromium, headless, as every browser test starts it (Playwright cannot
+    download its own browsers here)."""
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -85,8 +92,7 @@ def test_form_three_in_the_browser_survives_a_reload(voila):
     url, store, log = voila
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)

@@ -5,7 +5,7 @@ Needs Debian's Chromium at /usr/bin/chromium (see tests/test_browser.py)."""
 
 import pytest
 from samples_issue7 import processor_assessment
-from test_browser import ARTIFACTS, CHROMIUM, serve_voila
+from test_browser import ARTIFACTS, CHROMIUM, launch_chromium, serve_voila
 
 from avgkit.assessment import AgreementInPlace
 from avgkit.breach import Incident, IncidentStore
@@ -34,8 +34,7 @@ def test_datalek_opens_by_id_without_error_deadlines_first(voila):
     url, store, log = voila
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(60_000)

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import ROOT
-from test_browser import ARTIFACTS, CHROMIUM, FORM_3, free_port
+from test_browser import ARTIFACTS, CHROMIUM, FORM_3, free_port, launch_chromium
 
 from avgkit.assessment import Assessment
 from avgkit.store import Store
@@ -194,8 +194,7 @@ def test_run_all_in_jupyterlab_shows_the_app_and_saves(lab):
     committed = folder_state(ROOT / "notebooks")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.set_default_timeout(TIMEOUT)
         expect.set_options(timeout=TIMEOUT)

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
+from test_browser import launch_chromium
 
 from avgkit.batch import run_batch
 
@@ -191,8 +192,7 @@ def test_overview_in_the_browser(example_out):
     ARTIFACTS.mkdir(exist_ok=True)
     report = _records(example_out)["ZH-001"]["report"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             requests = []

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from PIL import Image
+from test_browser import launch_chromium
 
 from avgkit.batch import run_batch
 from avgkit.batch.pdf import (
@@ -174,8 +175,7 @@ def test_ctrl_p_of_the_pages_themselves_gives_the_same_layout(printed, tmp_path)
 
     out, _ = printed
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page()
             for html, size in ((out / "index.html", A4_PT[::-1]),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import ROOT
-from test_browser import ARTIFACTS, CHROMIUM, FORM_3, free_port
+from test_browser import ARTIFACTS, CHROMIUM, FORM_3, free_port, launch_chromium
 
 from avgkit.assessment import Assessment
 from avgkit.store import Store
@@ -115,8 +115,7 @@ def browser():
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = launch_chromium(pw)
         yield b
         b.close()
 
